@@ -1,0 +1,23 @@
+import { IAspect } from "cdktf";
+import { IConstruct } from "constructs";
+import { Container } from "@cdktf/provider-docker/lib/container";
+import { isLongRunning, report } from "./rule";
+
+export const RULE = "restart-policy-required";
+
+const RESTARTING = ["always", "unless-stopped", "on-failure"];
+
+/** Every long-running container comes back after a crash or a host reboot. */
+export class RestartPolicyRequired implements IAspect {
+  visit(node: IConstruct): void {
+    if (!(node instanceof Container) || !isLongRunning(node)) return;
+    const restart = node.restartInput;
+    if (!restart || !RESTARTING.includes(restart)) {
+      report(
+        node,
+        RULE,
+        `${node.node.path} has restart policy "${restart ?? "no"}"; set restart = "unless-stopped"`,
+      );
+    }
+  }
+}

@@ -1,0 +1,44 @@
+import * as path from "path";
+import { ContainerLabels } from "@cdktf/provider-docker/lib/container";
+import { LabelKeys, Role } from "./labels";
+
+/** Log rotation for every container: at most 3 files of 10 MiB (json-file is the daemon default). */
+export const LOG_DRIVER = "json-file";
+export const LOG_OPTS: Readonly<Record<string, string>> = { "max-size": "10m", "max-file": "3" };
+
+/** Labels on a Docker object of this stack. */
+export function labelsFor(
+  stackName: string,
+  role: Role,
+  stateful = false,
+  extra: Record<string, string> = {},
+): ContainerLabels[] {
+  const labels: Record<string, string> = {
+    [LabelKeys.stack]: stackName,
+    [LabelKeys.role]: role,
+    ...(stateful ? { [LabelKeys.stateful]: "true" } : {}),
+    ...extra,
+  };
+  return Object.entries(labels).map(([label, value]) => ({ label, value }));
+}
+
+/**
+ * A path as Terraform must see it: relative to the stack's working directory
+ * `<project>/<outdir>/stacks/<stack>`, where cdktf runs terraform. Relative, so the synthesized
+ * JSON is the same on every machine.
+ */
+export function fromStackDir(
+  projectRoot: string,
+  outdir: string,
+  stackId: string,
+  target: string,
+): string {
+  const stackDir = path.resolve(projectRoot, outdir, "stacks", stackId);
+  return path.relative(stackDir, path.resolve(projectRoot, target)).split(path.sep).join("/");
+}
+
+/** Docker memory limits are bytes in the engine but MiB in the provider. */
+export function memoryLimits(mb: number): { memory: number; memorySwap: number } {
+  // swap equal to memory means no swap; the engine stores it back unchanged (no perpetual diff)
+  return { memory: mb, memorySwap: mb };
+}

@@ -1,0 +1,164 @@
+import { Construct } from "constructs";
+import { Container, ContainerConfig } from "@cdktf/provider-docker/lib/container";
+import { AppNetwork } from "./app-network";
+import { LOG_DRIVER, LOG_OPTS, labelsFor, memoryLimits } from "./common";
+import { DjangoImage } from "./django-image";
+import { DjangoEnv, DjangoImageContract, SecretsMount, fileVariant } from "./env-contract";
+import { PostgresDatabase } from "./postgres-database";
+import { Secrets } from "./secrets";
+
+/** Django settings passed to the containers (the seed's `.env` vocabulary). */
+export interface DjangoSettings {
+  /** @default false */
+  readonly debug?: boolean;
+  /** @default "INFO" */
+  readonly logLevel?: string;
+  /** @default ["localhost", "127.0.0.1"] */
+  readonly allowedHosts?: readonly string[];
+  /** @default [] */
+  readonly csrfTrustedOrigins?: readonly string[];
+  /** @default false */
+  readonly secureProxySslHeader?: boolean;
+  /** @default false */
+  readonly secureSslRedirect?: boolean;
+  /** @default false */
+  readonly secureCookies?: boolean;
+  /** @default 0 */
+  readonly hstsSeconds?: number;
+  /** @default 2 */
+  readonly workers?: number;
+  /** @default 4 */
+  readonly threads?: number;
+}
+
+export interface DjangoServiceProps {
+  readonly namePrefix: string;
+  readonly stackName: string;
+  readonly image: DjangoImage;
+  readonly database: PostgresDatabase;
+  readonly network: AppNetwork;
+  readonly secrets: Secrets;
+  readonly settings?: DjangoSettings;
+  /** Host address the port is published on. @default "127.0.0.1" */
+  readonly bindAddress?: string;
+  /** Host port. @default 8000 */
+  readonly port?: number;
+  /** Memory limit in MiB, for the app and the migration run. @default 512 */
+  readonly memoryMb?: number;
+  /** File names inside the secrets volume. */
+  readonly secretKeyFileName?: string;
+  readonly databasePasswordFileName?: string;
+}
+
+/**
+ * The app: a one-shot `migrate` container that must exit 0 (its own error text fails the apply),
+ * then the gunicorn container, which apply waits on until readiness (database reachable,
+ * migrations applied) answers. Both run as the image's non-root user on a read-only root
+ * filesystem with every capability dropped.
+ */
+export class DjangoService extends Construct {
+  readonly migrate: Container;
+  readonly web: Container;
+  readonly url: string;
+
+  constructor(scope: Construct, id: string, props: DjangoServiceProps) {
+    super(scope, id);
+    const s = props.settings ?? {};
+    const bindAddress = props.bindAddress ?? "127.0.0.1";
+    const port = props.port ?? 8000;
+    const db = props.database;
+    const env: Record<string, string> = {
+      [DjangoEnv.DEBUG]: String(s.debug ?? false),
+      [DjangoEnv.LOGLEVEL]: s.logLevel ?? "INFO",
+      [DjangoEnv.ALLOWED_HOSTS]: (s.allowedHosts ?? ["localhost", "127.0.0.1"]).join(","),
+      [DjangoEnv.CSRF_TRUSTED_ORIGINS]: (s.csrfTrustedOrigins ?? []).join(","),
+      [DjangoEnv.SECURE_PROXY_SSL_HEADER]: String(s.secureProxySslHeader ?? false),
+      [DjangoEnv.SECURE_SSL_REDIRECT]: String(s.secureSslRedirect ?? false),
+      [DjangoEnv.SECURE_COOKIES]: String(s.secureCookies ?? false),
+      [DjangoEnv.SECURE_HSTS_SECONDS]: String(s.hstsSeconds ?? 0),
+      [DjangoEnv.DATABASE_ENGINE]: "postgresql",
+      [DjangoEnv.DATABASE_NAME]: db.databaseName,
+      [DjangoEnv.DATABASE_USERNAME]: db.username,
+      [DjangoEnv.DATABASE_HOST]: db.host,
+      [DjangoEnv.DATABASE_PORT]: String(db.port),
+      [fileVariant(DjangoEnv.SECRET_KEY)]: `${SecretsMount.appDir}/${props.secretKeyFileName ?? "django_secret_key"}`,
+      [fileVariant(DjangoEnv.DATABASE_PASSWORD)]: `${SecretsMount.appDir}/${props.databasePasswordFileName ?? "database_password"}`,
+      [DjangoEnv.GUNICORN_WORKERS]: String(s.workers ?? 2),
+      [DjangoEnv.GUNICORN_THREADS]: String(s.threads ?? 4),
+    };
+
+    const hardened: Partial<ContainerConfig> = {
+      image: props.image.imageId,
+      env: Object.entries(env).map(([k, v]) => `${k}=${v}`),
+      user: `${DjangoImageContract.uid}:${DjangoImageContract.gid}`,
+      readOnly: true,
+      tmpfs: Object.fromEntries(
+        DjangoImageContract.writablePaths.map((p) => [p, "rw,nosuid,nodev,noexec,size=64m"]),
+      ),
+      capabilities: { drop: ["ALL"] },
+      securityOpts: ["no-new-privileges:true"],
+      volumes: [
+        { volumeName: props.secrets.volume.name, containerPath: SecretsMount.containerPath, readOnly: true },
+      ],
+      ...memoryLimits(props.memoryMb ?? 512),
+    };
+
+    const migrateName = `${props.namePrefix}-migrate`;
+    this.migrate = new Container(this, "Migrate", {
+      ...hardened,
+      name: migrateName,
+      image: props.image.imageId,
+      command: [...DjangoImageContract.commands.migrate],
+      networksAdvanced: [{ name: props.network.backend.id }],
+      // a one-shot: apply waits for it to exit; a tty keeps its output free of stream headers
+      mustRun: false,
+      attach: true,
+      logs: true,
+      tty: true,
+      rm: false,
+      logDriver: LOG_DRIVER,
+      logOpts: { ...LOG_OPTS },
+      labels: labelsFor(props.stackName, "migrate"),
+      dependsOn: [db.container, props.secrets.writer],
+      lifecycle: {
+        postcondition: [
+          {
+            condition: "${self.exit_code == 0}",
+            errorMessage: `Django migrations failed in container ${migrateName} (exit code \${coalesce(self.exit_code, "none")}). Its output:\n\${coalesce(self.container_logs, "(no output)")}`,
+          },
+        ],
+      },
+    });
+
+    this.web = new Container(this, "Web", {
+      ...hardened,
+      name: `${props.namePrefix}-web`,
+      image: props.image.imageId,
+      command: [...DjangoImageContract.commands.serve],
+      networksAdvanced: [{ name: props.network.frontend.id }, { name: props.network.backend.id }],
+      ports: [{ internal: DjangoImageContract.port, external: port, ip: bindAddress }],
+      healthcheck: {
+        test: ["CMD", "docker-entrypoint", ...DjangoImageContract.commands.healthcheckReady],
+        interval: "10s",
+        timeout: "5s",
+        retries: 3,
+        startPeriod: "20s",
+      },
+      wait: true,
+      waitTimeout: 120,
+      restart: "unless-stopped",
+      stopSignal: "SIGTERM",
+      stopTimeout: DjangoImageContract.gracefulTimeoutSeconds + 10,
+      destroyGraceSeconds: DjangoImageContract.gracefulTimeoutSeconds + 10,
+      logDriver: LOG_DRIVER,
+      logOpts: { ...LOG_OPTS },
+      labels: labelsFor(props.stackName, "web", false, {
+        "django-cdktf.secrets-revision": props.secrets.appRevision,
+      }),
+      dependsOn: [this.migrate],
+    });
+
+    const host = bindAddress === "0.0.0.0" ? "localhost" : bindAddress.includes(":") ? `[${bindAddress}]` : bindAddress;
+    this.url = `http://${host}:${port}/`;
+  }
+}

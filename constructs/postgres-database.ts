@@ -1,0 +1,130 @@
+import { Construct } from "constructs";
+import { TerraformStack } from "cdktf";
+import { Container } from "@cdktf/provider-docker/lib/container";
+import { Image } from "@cdktf/provider-docker/lib/image";
+import { Network } from "@cdktf/provider-docker/lib/network";
+import { Volume } from "@cdktf/provider-docker/lib/volume";
+import { LOG_DRIVER, LOG_OPTS, labelsFor, memoryLimits } from "./common";
+import { PostgresImageContract, SecretsMount } from "./env-contract";
+import { Secrets } from "./secrets";
+
+/** Terraform address of the data volume when it is managed; fixed, because renaming it loses data. */
+export const DATA_VOLUME_ADDRESS = "docker_volume.data_volume";
+
+export interface PostgresDatabaseProps {
+  readonly namePrefix: string;
+  readonly stackName: string;
+  /** The private network the app reaches the database on. */
+  readonly network: Network;
+  readonly secrets: Secrets;
+  /** Image to run; a tag or digest is required. @default "postgres:17" */
+  readonly image?: string;
+  /** Name the app resolves the database by (network alias). @default "db" */
+  readonly alias?: string;
+  /** Port inside the private network. @default 5432 */
+  readonly port?: number;
+  /** @default "django" */
+  readonly databaseName?: string;
+  /** @default "django" */
+  readonly username?: string;
+  /** File name of the password inside the secrets volume. @default "database_password" */
+  readonly passwordFileName?: string;
+  /** Memory limit in MiB. @default 512 */
+  readonly memoryMb?: number;
+  /**
+   * Delete the data volume when the stack is destroyed. Off, the volume is referenced by name
+   * only, so no Terraform operation can delete it. @default false
+   */
+  readonly deleteDataOnDestroy?: boolean;
+}
+
+/**
+ * PostgreSQL with its data on a named volume at the image's data directory, a `pg_isready`
+ * healthcheck that apply waits for, a clean shutdown (SIGINT, 60 s before SIGKILL), restart,
+ * log rotation and a memory limit. Reachable only on the private network.
+ */
+export class PostgresDatabase extends Construct {
+  readonly image: Image;
+  readonly container: Container;
+  /** The volume resource, only when `deleteDataOnDestroy` is set. */
+  readonly dataVolume?: Volume;
+  readonly dataVolumeName: string;
+  readonly host: string;
+  readonly port: number;
+  readonly databaseName: string;
+  readonly username: string;
+
+  constructor(scope: Construct, id: string, props: PostgresDatabaseProps) {
+    super(scope, id);
+    this.host = props.alias ?? "db";
+    this.port = props.port ?? PostgresImageContract.port;
+    this.databaseName = props.databaseName ?? "django";
+    this.username = props.username ?? "django";
+    this.dataVolumeName = `${props.namePrefix}-pgdata`;
+
+    // keepLocally: several stacks share one base image; destroying one must not untag it
+    this.image = new Image(this, "Image", { name: props.image ?? "postgres:17", keepLocally: true });
+
+    if (props.deleteDataOnDestroy) {
+      this.dataVolume = new Volume(this, "DataVolume", {
+        name: this.dataVolumeName,
+        labels: labelsFor(props.stackName, "volume", true),
+      });
+      this.dataVolume.overrideLogicalId(DATA_VOLUME_ADDRESS.split(".")[1]);
+    } else {
+      // If the volume was managed before (the opt-in was on), forget it instead of destroying it.
+      TerraformStack.of(this).addOverride("removed", [
+        { from: DATA_VOLUME_ADDRESS, lifecycle: { destroy: false } },
+      ]);
+    }
+
+    const passwordFile = `${SecretsMount.dbDir}/${props.passwordFileName ?? "database_password"}`;
+    const probe = ["pg_isready", "-h", "127.0.0.1", "-p", String(this.port)];
+    this.container = new Container(this, "Container", {
+      name: `${props.namePrefix}-db`,
+      image: this.image.imageId,
+      // a non-default port is set on the server; the image's entrypoint passes these through
+      command: this.port === PostgresImageContract.port ? undefined : ["postgres", "-c", `port=${this.port}`],
+      env: [
+        `${PostgresImageContract.env.user}=${this.username}`,
+        `${PostgresImageContract.env.db}=${this.databaseName}`,
+        `${PostgresImageContract.env.passwordFile}=${passwordFile}`,
+      ],
+      volumes: [
+        {
+          volumeName: this.dataVolume?.name ?? this.dataVolumeName,
+          containerPath: PostgresImageContract.dataDirectory,
+          readOnly: false,
+        },
+        { volumeName: props.secrets.volume.name, containerPath: SecretsMount.containerPath, readOnly: true },
+      ],
+      networksAdvanced: [{ name: props.network.id, aliases: [this.host] }],
+      // -h 127.0.0.1: the entrypoint's first-run server listens on the socket only, so a TCP probe
+      // turns healthy only once the real server is up
+      healthcheck: {
+        test: ["CMD", ...probe, "-U", this.username, "-d", this.databaseName],
+        interval: "5s",
+        timeout: "5s",
+        retries: 12,
+        startPeriod: "10s",
+      },
+      wait: true,
+      waitTimeout: 180,
+      restart: "unless-stopped",
+      stopSignal: "SIGINT",
+      stopTimeout: 60,
+      destroyGraceSeconds: 60,
+      logDriver: LOG_DRIVER,
+      logOpts: { ...LOG_OPTS },
+      ...memoryLimits(props.memoryMb ?? 512),
+      readOnly: true,
+      tmpfs: { "/var/run/postgresql": "rw,nosuid,nodev", "/tmp": "rw,nosuid,nodev,noexec" },
+      // what the entrypoint needs as root before it drops to the postgres user; written with the
+      // CAP_ prefix the engine reports back, or every plan would replace the container
+      capabilities: { drop: ["ALL"], add: ["CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FOWNER", "CAP_SETGID", "CAP_SETUID"] },
+      securityOpts: ["no-new-privileges:true"],
+      labels: labelsFor(props.stackName, "database", true),
+      dependsOn: [props.secrets.writer],
+    });
+  }
+}

@@ -1,0 +1,21 @@
+// Three suites: `unit` (fast, no Docker, run by `npm test`), `docker` (builds and runs the real
+// images in a real engine) and `e2e` (drives the real cdktf CLI against the engine).
+const base = {
+  preset: "ts-jest",
+  testEnvironment: "node",
+  setupFilesAfterEnv: ["<rootDir>/test/setup.ts"],
+  transform: { "^.+\\.ts$": ["ts-jest", { isolatedModules: true }] },
+};
+
+module.exports = {
+  projects: [
+    {
+      ...base,
+      displayName: "unit",
+      testMatch: ["<rootDir>/test/**/*.test.ts"],
+      testPathIgnorePatterns: ["/node_modules/", "<rootDir>/test/docker/", "<rootDir>/test/e2e/"],
+    },
+    { ...base, displayName: "docker", testMatch: ["<rootDir>/test/docker/**/*.test.ts"] },
+    { ...base, displayName: "e2e", testMatch: ["<rootDir>/test/e2e/**/*.test.ts"] },
+  ],
+};
