@@ -4,7 +4,6 @@ const base = {
   preset: "ts-jest",
   testEnvironment: "node",
   setupFilesAfterEnv: ["<rootDir>/test/setup.ts"],
-  transform: { "^.+\\.ts$": ["ts-jest", { isolatedModules: true }] },
 };
 
 module.exports = {

@@ -1,5 +1,5 @@
 import * as path from "path";
-import { ContainerLabels } from "@cdktf/provider-docker/lib/container";
+import { Container, ContainerLabels } from "@cdktf/provider-docker/lib/container";
 import { LabelKeys, Role } from "./labels";
 
 /** Log rotation for every container: at most 3 files of 10 MiB (json-file is the daemon default). */
@@ -41,4 +41,18 @@ export function fromStackDir(
 export function memoryLimits(mb: number): { memory: number; memorySwap: number } {
   // swap equal to memory means no swap; the engine stores it back unchanged (no perpetual diff)
   return { memory: mb, memorySwap: mb };
+}
+
+/**
+ * A precondition for whatever runs after a one-shot container: it exited 0. The failure message
+ * carries the one-shot's own output. A precondition on the next resource, not a postcondition on
+ * the one-shot, because Terraform re-checks postconditions when it refreshes, and a failed run
+ * would then block every later plan, `destroy` included.
+ */
+export function succeeded(oneShot: Container, what: string): { condition: string; errorMessage: string } {
+  const ref = oneShot.fqn;
+  return {
+    condition: `\${${ref}.exit_code == 0}`,
+    errorMessage: `${what} failed in container ${oneShot.name} (exit code \${coalesce(${ref}.exit_code, "none")}). Its output:\n\${coalesce(${ref}.container_logs, "(no output)")}`,
+  };
 }

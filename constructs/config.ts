@@ -124,6 +124,11 @@ const ENGINE_ALIASES: Readonly<Record<string, string>> = {
   "django.db.backends.postgresql_psycopg2": "postgresql",
 };
 
+/** `prod-eu` -> `PROD_EU`: the suffix of per-environment variables such as DATABASE_PASSWORD__PROD_EU. */
+export function envSuffix(environment: string): string {
+  return environment.toUpperCase().replace(/-/g, "_");
+}
+
 /** True when a reference names an image without a tag or digest, or with the `latest` tag. */
 export function isUnpinnedImage(ref: string): boolean {
   const m = IMAGE_REF.exec(ref);
@@ -146,6 +151,12 @@ class Reader {
   /** The raw value and where it came from, honouring precedence. */
   raw(name: string): { value: string; source: Source } | undefined {
     const spec = settingNamed(name);
+    if (spec.scope === "stack" && this.environment !== null) {
+      // NAME__PROD: one environment's value in a shared process environment (CI secrets)
+      const qualified = `${name}__${envSuffix(this.environment)}`;
+      const v = this.input.env[qualified];
+      if (v !== undefined && v !== "") return { value: v, source: `environment (${qualified})` };
+    }
     const fromEnv = this.input.env[name];
     if (fromEnv !== undefined && fromEnv !== "") return { value: fromEnv, source: "environment" };
     if (spec.scope === "stack" && this.environment !== null) {
@@ -455,7 +466,7 @@ export function secretKeyProblem(key: string): string | undefined {
   return undefined;
 }
 
-function typoWarnings(input: ConfigInput): string[] {
+function typoWarnings(input: ConfigInput, environments: readonly string[]): string[] {
   const known = SETTINGS.map((s) => s.name);
   const sources: { name: string; keys: string[] }[] = [
     { name: "environment", keys: Object.keys(input.env) },
@@ -465,12 +476,26 @@ function typoWarnings(input: ConfigInput): string[] {
     sources.push({ name: f.name, keys: Object.keys(f.vars) });
   }
   const warnings: string[] = [];
+  const suffixes = environments.map(envSuffix);
   for (const { name: where, keys } of sources) {
-    for (const key of keys) {
+    for (const rawKey of keys) {
+      const qualified = /^(.+)__([A-Z0-9_]+)$/.exec(rawKey);
+      const key = qualified ? qualified[1] : rawKey;
+      if (qualified && where === "environment" && known.includes(key)) {
+        const spec = SETTINGS.find((s) => s.name === key)!;
+        if (spec.scope !== "stack") {
+          warnings.push(`${rawKey} is ignored: ${key} applies to every environment; set ${key} instead`);
+        } else if (!suffixes.includes(qualified[2])) {
+          warnings.push(
+            `${rawKey} (in environment) names no environment in ENVIRONMENTS (${environments.join(",")}); it is ignored`,
+          );
+        }
+        continue;
+      }
       if (known.includes(key) || FOREIGN_NAMES.includes(key)) continue;
       const replacement = REPLACED_NAMES[key];
       if (replacement) {
-        warnings.push(`${key} (in ${where}) is not read by this stack; set ${replacement} instead`);
+        warnings.push(`${rawKey} (in ${where}) is not read by this stack; set ${replacement} instead`);
         continue;
       }
       const fromFile = where !== "environment";
@@ -478,11 +503,11 @@ function typoWarnings(input: ConfigInput): string[] {
       const nearest = known
         .map((k) => ({ k, d: distance(k, key) }))
         .sort((a, b) => a.d - b.d)[0];
-      if (nearest && nearest.d <= 3) {
-        warnings.push(`${key} (in ${where}) is not a known setting; did you mean ${nearest.k}?`);
-      } else if (fromFile || OWN_PREFIXES.some((p) => key.startsWith(p))) {
-        warnings.push(`${key} (in ${where}) is not a known setting and is ignored`);
-      }
+      warnings.push(
+        nearest.d <= 3
+          ? `${rawKey} (in ${where}) is not a known setting; did you mean ${nearest.k}?`
+          : `${rawKey} (in ${where}) is not a known setting and is ignored`,
+      );
     }
   }
   return warnings;
@@ -493,7 +518,7 @@ export function buildConfig(input: ConfigInput): ConfigResult {
   const global = new Reader(input, null);
   const { environments, projectName, secretsDir, backend } = readGlobal(input, global);
   const errors = [...global.errors];
-  const warnings = [...typoWarnings(input), ...global.warnings];
+  const warnings = [...typoWarnings(input, environments), ...global.warnings];
   for (const name of Object.keys(input.environmentFiles ?? {})) {
     if (!environments.includes(name)) {
       warnings.push(

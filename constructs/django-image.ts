@@ -42,9 +42,10 @@ export class DjangoImage extends Construct {
         buildArgs: { [DjangoImageContract.baseImageBuildArg]: props.baseImage ?? "python:3.13-slim" },
         labels: { [LabelKeys.stack]: props.stackName, [LabelKeys.role]: "web" },
       },
+      // Destroy-then-create, like the containers that use it. Terraform stops the old containers at
+      // the start of the apply anyway, so create-before-destroy would not shorten the downtime, and
+      // its deposed image, deleted by name, collides with a rebuild of the same content.
       triggers: { source_hash: this.sourceHash },
-      // unique names per content, so the new image can be built while the old one still runs
-      lifecycle: { createBeforeDestroy: true },
     });
   }
 

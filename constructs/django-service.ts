@@ -1,7 +1,7 @@
 import { Construct } from "constructs";
 import { Container, ContainerConfig } from "@cdktf/provider-docker/lib/container";
 import { AppNetwork } from "./app-network";
-import { LOG_DRIVER, LOG_OPTS, labelsFor, memoryLimits } from "./common";
+import { LOG_DRIVER, LOG_OPTS, labelsFor, memoryLimits, succeeded } from "./common";
 import { DjangoImage } from "./django-image";
 import { DjangoEnv, DjangoImageContract, SecretsMount, fileVariant } from "./env-contract";
 import { PostgresDatabase } from "./postgres-database";
@@ -119,13 +119,10 @@ export class DjangoService extends Construct {
       logDriver: LOG_DRIVER,
       logOpts: { ...LOG_OPTS },
       labels: labelsFor(props.stackName, "migrate"),
-      dependsOn: [db.container, props.secrets.writer],
+      dependsOn: [...db.ready, props.secrets.writer],
       lifecycle: {
-        postcondition: [
-          {
-            condition: "${self.exit_code == 0}",
-            errorMessage: `Django migrations failed in container ${migrateName} (exit code \${coalesce(self.exit_code, "none")}). Its output:\n\${coalesce(self.container_logs, "(no output)")}`,
-          },
+        precondition: [
+          succeeded(db.passwordSync, "Setting the database password (this needs trusted local connections; see the README on rotating secrets)"),
         ],
       },
     });
@@ -139,7 +136,9 @@ export class DjangoService extends Construct {
       ports: [{ internal: DjangoImageContract.port, external: port, ip: bindAddress }],
       healthcheck: {
         test: ["CMD", "docker-entrypoint", ...DjangoImageContract.commands.healthcheckReady],
-        interval: "10s",
+        // the first probe runs one interval after start (start_interval needs Docker 25+), so this
+        // interval is also the shortest a deploy can wait for the app
+        interval: "5s",
         timeout: "5s",
         retries: 3,
         startPeriod: "20s",
@@ -156,6 +155,7 @@ export class DjangoService extends Construct {
         "django-cdktf.secrets-revision": props.secrets.appRevision,
       }),
       dependsOn: [this.migrate],
+      lifecycle: { precondition: [succeeded(this.migrate, "Django migrations")] },
     });
 
     const host = bindAddress === "0.0.0.0" ? "localhost" : bindAddress.includes(":") ? `[${bindAddress}]` : bindAddress;

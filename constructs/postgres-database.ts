@@ -4,7 +4,7 @@ import { Container } from "@cdktf/provider-docker/lib/container";
 import { Image } from "@cdktf/provider-docker/lib/image";
 import { Network } from "@cdktf/provider-docker/lib/network";
 import { Volume } from "@cdktf/provider-docker/lib/volume";
-import { LOG_DRIVER, LOG_OPTS, labelsFor, memoryLimits } from "./common";
+import { LOG_DRIVER, LOG_OPTS, labelsFor, memoryLimits, succeeded } from "./common";
 import { PostgresImageContract, SecretsMount } from "./env-contract";
 import { Secrets } from "./secrets";
 
@@ -46,6 +46,14 @@ export interface PostgresDatabaseProps {
 export class PostgresDatabase extends Construct {
   readonly image: Image;
   readonly container: Container;
+  /**
+   * One-shot that sets the role's password to the current secret over the server's unix socket
+   * (local connections are trusted), so changing DATABASE_PASSWORD takes effect on the next
+   * deploy: the image only reads POSTGRES_PASSWORD when it creates the data directory.
+   */
+  readonly passwordSync: Container;
+  /** Socket directory shared with `passwordSync`. */
+  readonly socketVolume: Volume;
   /** The volume resource, only when `deleteDataOnDestroy` is set. */
   readonly dataVolume?: Volume;
   readonly dataVolumeName: string;
@@ -79,6 +87,11 @@ export class PostgresDatabase extends Construct {
     }
 
     const passwordFile = `${SecretsMount.dbDir}/${props.passwordFileName ?? "database_password"}`;
+    this.socketVolume = new Volume(this, "SocketVolume", {
+      name: `${props.namePrefix}-pgsocket`,
+      labels: labelsFor(props.stackName, "volume"),
+    });
+    const socketDir = "/var/run/postgresql";
     const probe = ["pg_isready", "-h", "127.0.0.1", "-p", String(this.port)];
     this.container = new Container(this, "Container", {
       name: `${props.namePrefix}-db`,
@@ -97,15 +110,17 @@ export class PostgresDatabase extends Construct {
           readOnly: false,
         },
         { volumeName: props.secrets.volume.name, containerPath: SecretsMount.containerPath, readOnly: true },
+        { volumeName: this.socketVolume.name, containerPath: socketDir, readOnly: false },
       ],
       networksAdvanced: [{ name: props.network.id, aliases: [this.host] }],
       // -h 127.0.0.1: the entrypoint's first-run server listens on the socket only, so a TCP probe
       // turns healthy only once the real server is up
       healthcheck: {
         test: ["CMD", ...probe, "-U", this.username, "-d", this.databaseName],
-        interval: "5s",
+        // pg_isready is a small C program: probing often costs little and shortens every deploy
+        interval: "2s",
         timeout: "5s",
-        retries: 12,
+        retries: 30,
         startPeriod: "10s",
       },
       wait: true,
@@ -118,13 +133,54 @@ export class PostgresDatabase extends Construct {
       logOpts: { ...LOG_OPTS },
       ...memoryLimits(props.memoryMb ?? 512),
       readOnly: true,
-      tmpfs: { "/var/run/postgresql": "rw,nosuid,nodev", "/tmp": "rw,nosuid,nodev,noexec" },
+      tmpfs: { "/tmp": "rw,nosuid,nodev,noexec" },
       // what the entrypoint needs as root before it drops to the postgres user; written with the
       // CAP_ prefix the engine reports back, or every plan would replace the container
       capabilities: { drop: ["ALL"], add: ["CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FOWNER", "CAP_SETGID", "CAP_SETUID"] },
       securityOpts: ["no-new-privileges:true"],
       labels: labelsFor(props.stackName, "database", true),
       dependsOn: [props.secrets.writer],
+      lifecycle: { precondition: [succeeded(props.secrets.writer, "Writing the secret files")] },
     });
+
+    const revision = props.secrets.dbRevision;
+    const psqlScript = [
+      `\\set pw \`cat ${passwordFile}\``,
+      `ALTER ROLE :"role" WITH PASSWORD :'pw';`,
+    ].join("\n");
+    const syncName = `${props.namePrefix}-db-password`;
+    this.passwordSync = new Container(this, "PasswordSync", {
+      name: syncName,
+      image: this.image.imageId,
+      user: `${PostgresImageContract.uid}:${PostgresImageContract.gid}`,
+      entrypoint: ["/bin/sh", "-c"],
+      // the password never reaches argv or the environment: psql reads the file itself
+      command: [
+        `psql -v ON_ERROR_STOP=1 -q -h ${socketDir} -p ${this.port} -U ${this.username} -d ${this.databaseName} -v role=${this.username} <<'SQL'\n${psqlScript}\nSQL`,
+      ],
+      networkMode: "none",
+      volumes: [
+        { volumeName: props.secrets.volume.name, containerPath: SecretsMount.containerPath, readOnly: true },
+        { volumeName: this.socketVolume.name, containerPath: socketDir, readOnly: false },
+      ],
+      readOnly: true,
+      capabilities: { drop: ["ALL"] },
+      securityOpts: ["no-new-privileges:true"],
+      mustRun: false,
+      attach: true,
+      logs: true,
+      tty: true,
+      rm: false,
+      logDriver: LOG_DRIVER,
+      logOpts: { ...LOG_OPTS },
+      // a new password revision replaces (re-runs) it
+      labels: labelsFor(props.stackName, "secrets", false, { "django-cdktf.password-revision": revision }),
+      dependsOn: [this.container],
+    });
+  }
+
+  /** What must have run before anything connects: the server, healthy, with the current password. */
+  get ready(): Container[] {
+    return [this.container, this.passwordSync];
   }
 }

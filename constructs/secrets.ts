@@ -34,6 +34,8 @@ export class Secrets extends Construct {
   readonly writer: Container;
   /** Changes whenever an app secret changes: services label themselves with it to restart. */
   readonly appRevision: string;
+  /** Changes whenever a database secret changes. */
+  readonly dbRevision: string;
 
   constructor(scope: Construct, id: string, props: SecretsProps) {
     super(scope, id);
@@ -45,9 +47,8 @@ export class Secrets extends Construct {
     const db = { dir: SecretsMount.dbDir, uid: PostgresImageContract.uid, gid: PostgresImageContract.gid };
     const script = [
       "set -eu",
-      // modes first, while root still owns the files: the writer holds CAP_CHOWN and nothing else
       ...[app, db].map(
-        (o) => `chmod 0400 ${o.dir}/* && chmod 0700 ${o.dir} && chown -R ${o.uid}:${o.gid} ${o.dir}`,
+        (o) => `chown -R ${o.uid}:${o.gid} ${o.dir} && chmod 0700 ${o.dir} && chmod 0400 ${o.dir}/*`,
       ),
     ].join("\n");
     const upload = (dir: string, files: readonly SecretFile[]) =>
@@ -64,23 +65,20 @@ export class Secrets extends Construct {
       entrypoint: ["/bin/sh", "-c"],
       command: [script],
       networkMode: "none",
-      capabilities: { drop: ["ALL"], add: ["CAP_CHOWN"] },
+      // root, but only to hand files to their readers: directories it wrote before now belong to them
+      capabilities: { drop: ["ALL"], add: ["CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FOWNER"] },
       securityOpts: ["no-new-privileges:true"],
       mustRun: false,
       attach: true,
+      logs: true,
+      tty: true,
       rm: false,
       volumes: [{ volumeName: this.volume.name, containerPath: SecretsMount.containerPath, readOnly: false }],
       upload: [...upload(app.dir, props.appSecrets), ...upload(db.dir, props.dbSecrets)],
       labels: labelsFor(props.stackName, "secrets"),
-      lifecycle: {
-        postcondition: [
-          {
-            condition: "${self.exit_code == 0}",
-            errorMessage: `Writing the secret files failed; see \`docker logs ${props.namePrefix}-secrets\`.`,
-          },
-        ],
-      },
     });
-    this.appRevision = props.appSecrets.map((f) => f.revision.slice(0, 12)).join("-");
+    const revision = (files: readonly SecretFile[]) => files.map((f) => f.revision.slice(0, 12)).join("-");
+    this.appRevision = revision(props.appSecrets);
+    this.dbRevision = revision(props.dbSecrets);
   }
 }

@@ -23,7 +23,8 @@ export interface Terraform {
 export class PrerequisiteError extends Error {}
 
 function onPath(name: string): string | undefined {
-  if (name.includes("/")) return fs.existsSync(name) ? name : undefined;
+  // a path, not a name: absolute, because cdktf runs it from cdktf.out/stacks/<stack>
+  if (name.includes("/")) return fs.existsSync(name) ? path.resolve(name) : undefined;
   for (const dir of (process.env.PATH ?? "").split(path.delimiter)) {
     const candidate = path.join(dir, name);
     try {
@@ -36,11 +37,10 @@ function onPath(name: string): string | undefined {
   return undefined;
 }
 
-/** TERRAFORM_BINARY_NAME if set, else terraform, else tofu (including the project's own build). */
+/** TERRAFORM_BINARY_NAME if set, else terraform, else tofu. */
 export function findTerraform(env: NodeJS.ProcessEnv = process.env): Terraform {
-  const localTofu = path.resolve(__dirname, "..", ".tools", "bin", "tofu");
   const wanted = env.TERRAFORM_BINARY_NAME;
-  const candidates = wanted ? [wanted] : ["terraform", "tofu", localTofu];
+  const candidates = wanted ? [wanted] : ["terraform", "tofu"];
   for (const name of candidates) {
     const binary = onPath(name);
     if (!binary) continue;
@@ -66,8 +66,8 @@ export function findTerraform(env: NodeJS.ProcessEnv = process.env): Terraform {
     );
   }
   throw new PrerequisiteError(
-    "Neither terraform nor tofu is on PATH. Install Terraform (1.7+) or OpenTofu (1.7+); " +
-      "`bash scripts/install-opentofu.sh` builds OpenTofu from the Go module proxy into .tools/bin.",
+    "Neither terraform nor tofu is on PATH. Install Terraform (1.7+) or OpenTofu (1.7+), or build " +
+      "OpenTofu from the Go module proxy with `bash scripts/install-opentofu.sh` and set TERRAFORM_BINARY_NAME=.tools/bin/tofu.",
   );
 }
 

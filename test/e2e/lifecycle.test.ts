@@ -1,0 +1,225 @@
+/**
+ * The real lifecycle, in order: cdktf deploy, diff, code change, ignored change, failing migration,
+ * destroy and redeploy, state hygiene, and the data-deletion opt-in, through `npm run <command>`
+ * against the local Docker engine with the stand-in base images.
+ *
+ * Skipped, with the reason printed, where the toolchain (Terraform or OpenTofu, the provider
+ * mirror, a Docker engine) is missing.
+ */
+import * as fs from "fs";
+import {
+  Project,
+  RunResult,
+  Toolchain,
+  detectToolchain,
+  docker,
+  dockerOk,
+  freePort,
+  httpStatus,
+  removeDockerObjects,
+  standInImages,
+} from "./harness";
+
+jest.setTimeout(20 * 60_000);
+
+const STACK = "e2e";
+const toolchain: Toolchain = detectToolchain();
+if (!toolchain.ok) console.warn(`e2e lifecycle SKIPPED: ${toolchain.reason}`);
+let project: Project;
+let prefix: string;
+let url: string;
+let baseEnv: Record<string, string>;
+const figures: string[] = [];
+
+beforeAll(async () => {
+  if (!toolchain.ok) return;
+  const images = standInImages();
+  const port = await freePort();
+  prefix = `e2e${process.pid}`;
+  url = `http://127.0.0.1:${port}`;
+  baseEnv = {
+    ENVIRONMENTS: STACK,
+    PROJECT_NAME: prefix,
+    APP_PORT: String(port),
+    PYTHON_IMAGE: images.python,
+    POSTGRES_IMAGE: images.postgres,
+  };
+  project = new Project({ toolchain, stack: STACK, dotenv: baseEnv });
+  console.log(`e2e lifecycle with ${toolchain.summary}, in ${project.dir}`);
+});
+
+afterAll(async () => {
+  if (!toolchain.ok) return;
+  if (figures.length) console.log(`e2e figures (${toolchain.summary}):\n  ${figures.join("\n  ")}`);
+  project.writeEnv({ ...baseEnv, DELETE_DATA_ON_DESTROY: "true" });
+  await project.cli("destroy", ["--auto-approve"]);
+  removeDockerObjects(`${prefix}-`);
+  project.remove();
+});
+
+/** Runs where the toolchain is; elsewhere jest reports it as skipped (the reason is printed above). */
+const step = toolchain.ok ? it : it.skip;
+
+/** Terraform's diagnostics without their box drawing and line wrapping. */
+function flat(output: string): string {
+  return output.replace(/[│╷╵]/g, " ").replace(/\s+/g, " ");
+}
+
+function expectSuccess(result: RunResult): void {
+  if (result.code !== 0) throw new Error(`command failed (exit ${result.code}):\n${result.output.slice(-6000)}`);
+}
+
+const db = () => `${prefix}-${STACK}-db`;
+const web = () => `${prefix}-${STACK}-web`;
+const volume = () => `${prefix}-${STACK}-pgdata`;
+const usernames = () =>
+  docker(["exec", db(), "psql", "-U", "django", "-d", "django", "-tAc", "SELECT username FROM auth_user ORDER BY 1"]);
+
+describe("cdktf lifecycle against a real Docker engine", () => {
+  step("1. deploy brings the stack up; the URL answers and readiness is 200", async () => {
+    const result = await project.cli("deploy", ["--auto-approve"]);
+    expectSuccess(result);
+    figures.push(`deploy to ready (cold, image build included): ${result.seconds.toFixed(1)} s`);
+    expect(result.output).toMatch(/Apply complete! Resources: 11 added, 0 changed, 0 destroyed/);
+    expect(await httpStatus(`${url}/readyz`)).toMatchObject({ status: 200 });
+    expect((await httpStatus(`${url}/`)).status).toBe(200);
+    expect(docker(["inspect", "-f", "{{.State.Health.Status}}", web()])).toBe("healthy");
+  });
+
+  step("2. diff right after reports no changes, and a second deploy is a no-op", async () => {
+    const diff = await project.cli("diff");
+    expectSuccess(diff);
+    expect(diff.output).toContain("No changes.");
+    expect(project.savedPlan()).toEqual({});
+    const again = await project.cli("deploy", ["--auto-approve"]);
+    expectSuccess(again);
+    figures.push(`no-op deploy: ${again.seconds.toFixed(1)} s`);
+    expect(again.output).toContain("No changes.");
+  });
+
+  step("3. a one-line source change rebuilds the image and replaces the app only; rows survive", async () => {
+    docker([
+      "exec", "-e", "DJANGO_SUPERUSER_PASSWORD=e2e-password-123", web(),
+      "docker-entrypoint", "manage", "createsuperuser", "--noinput", "--username", "before_change", "--email", "e2e@example.com",
+    ]);
+    expect(usernames()).toContain("before_change");
+    const oldImage = docker(["inspect", "-f", "{{.Image}}", web()]);
+    const dbId = docker(["inspect", "-f", "{{.Id}}", db()]);
+
+    fs.appendFileSync(project.path("django-app/core/views.py"), "\nE2E_RELEASE = 2  # a one-line change\n");
+    const diff = await project.cli("diff");
+    expectSuccess(diff);
+    const changes = project.savedPlan();
+    const touched = Object.keys(changes).sort();
+    expect(touched).toEqual([
+      expect.stringMatching(/^docker_container\.App_Migrate_/),
+      expect.stringMatching(/^docker_container\.App_Web_/),
+      expect.stringMatching(/^docker_image\.AppImage_/),
+    ]);
+    for (const actions of Object.values(changes)) expect(actions.sort()).toEqual(["create", "delete"]);
+
+    const deploy = await project.cli("deploy", ["--auto-approve"]);
+    expectSuccess(deploy);
+    figures.push(`redeploy after a code change: ${deploy.seconds.toFixed(1)} s, ${touched.length} resources replaced (${touched.join(", ")})`);
+    expect(docker(["inspect", "-f", "{{.Image}}", web()])).not.toBe(oldImage);
+    expect(docker(["inspect", "-f", "{{.Id}}", db()])).toBe(dbId);
+    expect(usernames()).toContain("before_change");
+    expect((await httpStatus(`${url}/readyz`)).status).toBe(200);
+  });
+
+  step("4. a change to a file excluded by .dockerignore changes nothing", async () => {
+    fs.mkdirSync(project.path("django-app/core/tests"), { recursive: true });
+    fs.appendFileSync(project.path("django-app/core/tests/test_e2e_ignored.py"), "# ignored by .dockerignore\n");
+    fs.writeFileSync(project.path("django-app/.env"), "DJANGO_SECRET_KEY=a-local-file-that-never-ships\n");
+    const diff = await project.cli("diff");
+    expectSuccess(diff);
+    expect(diff.output).toContain("No changes.");
+    expect(project.savedPlan()).toEqual({});
+  });
+
+  step("5. a failing migration fails the deploy with its own error; the data stays", async () => {
+    fs.mkdirSync(project.path("django-app/core/migrations"), { recursive: true });
+    fs.writeFileSync(project.path("django-app/core/migrations/__init__.py"), "");
+    fs.writeFileSync(
+      project.path("django-app/core/migrations/0001_e2e_broken.py"),
+      [
+        "from django.db import migrations",
+        "",
+        "",
+        "class Migration(migrations.Migration):",
+        "    operations = [migrations.RunSQL('SELECT * FROM e2e_table_that_does_not_exist')]",
+        "",
+      ].join("\n"),
+    );
+    const deploy = await project.cli("deploy", ["--auto-approve"]);
+    expect(deploy.code).not.toBe(0);
+    const message = flat(deploy.output);
+    expect(message).toMatch(/Django migrations failed in container \S+-migrate \(exit code 1\)/);
+    expect(message).toContain('relation "e2e_table_that_does_not_exist" does not exist');
+    expect(docker(["inspect", "-f", "{{.State.Running}}", db()])).toBe("true");
+    expect(usernames()).toContain("before_change");
+
+    // the fix is the next commit: remove the migration and deploy again
+    fs.rmSync(project.path("django-app/core/migrations"), { recursive: true });
+    const fixed = await project.cli("deploy", ["--auto-approve"]);
+    expectSuccess(fixed);
+    expect((await httpStatus(`${url}/readyz`)).status).toBe(200);
+    expect(usernames()).toContain("before_change");
+  });
+
+  step("6. destroy removes the containers and keeps the data volume; a new deploy finds the rows", async () => {
+    const destroy = await project.cli("destroy", ["--auto-approve"]);
+    expectSuccess(destroy);
+    expect(dockerOk(["inspect", db()])).toBe(false);
+    expect(dockerOk(["inspect", web()])).toBe(false);
+    expect(dockerOk(["volume", "inspect", volume()])).toBe(true);
+
+    const deploy = await project.cli("deploy", ["--auto-approve"]);
+    expectSuccess(deploy);
+    figures.push(`deploy to ready onto an existing data volume (image cached): ${deploy.seconds.toFixed(1)} s`);
+    expect(usernames()).toContain("before_change");
+  });
+
+  step("7. a new DATABASE_PASSWORD takes effect on the next deploy, in the database and the app", async () => {
+    const before = project.secretValues();
+    project.writeEnv({ ...baseEnv, DATABASE_PASSWORD: "a-rotated-password-for-the-e2e-suite" });
+    const deploy = await project.cli("deploy", ["--auto-approve"]);
+    expectSuccess(deploy);
+    expect(project.secretValues()).not.toEqual(before);
+    expect((await httpStatus(`${url}/readyz`)).status).toBe(200);
+    expect(usernames()).toContain("before_change");
+    project.writeEnv(baseEnv); // the stored value stays: the next deploys keep it
+  });
+
+  step("8. no secret value is in the state, cdktf.out, or the containers' configuration", async () => {
+    const secrets = project.secretValues();
+    expect(secrets).toHaveLength(2);
+    const state = fs.readFileSync(project.path(`terraform.${STACK}.tfstate`), "utf8");
+    const synthesized = fs.readFileSync(project.path(`cdktf.out/stacks/${STACK}/cdk.tf.json`), "utf8");
+    const inspect = docker(["inspect", db(), web(), `${prefix}-${STACK}-migrate`, `${prefix}-${STACK}-secrets`]);
+    for (const secret of secrets) {
+      expect(state).not.toContain(secret);
+      expect(synthesized).not.toContain(secret);
+      expect(inspect).not.toContain(secret);
+    }
+    // and yet the app holds them: it is ready, which needs the database password
+    expect(state).toContain('"source": "../../../.secrets/e2e/database_password"');
+  });
+
+  step("9. the data-deletion opt-in: adopting, forgetting and finally deleting the volume", async () => {
+    project.writeEnv({ ...baseEnv, DELETE_DATA_ON_DESTROY: "true" });
+    expectSuccess(await project.cli("deploy", ["--auto-approve"]));
+    expect(usernames()).toContain("before_change"); // adopted, not recreated
+
+    project.writeEnv(baseEnv); // opt-in withdrawn: the volume is forgotten, not destroyed
+    const forget = await project.cli("deploy", ["--auto-approve"]);
+    expectSuccess(forget);
+    expect(forget.output).not.toMatch(/docker_volume\.data_volume: Destroying/);
+    expect(usernames()).toContain("before_change");
+
+    project.writeEnv({ ...baseEnv, DELETE_DATA_ON_DESTROY: "true" });
+    expectSuccess(await project.cli("deploy", ["--auto-approve"]));
+    expectSuccess(await project.cli("destroy", ["--auto-approve"]));
+    expect(dockerOk(["volume", "inspect", volume()])).toBe(false);
+  });
+});
