@@ -32,7 +32,7 @@ function project(files: Record<string, string>, copy: string[] = []): string {
 
 const cdktfJson = JSON.stringify({
   language: "typescript",
-  app: "node --require ts-node/register/transpile-only main.ts",
+  app: "node --require sucrase/register/ts main.ts",
   output: "cdktf.out",
   sendCrashReports: "false",
 });
@@ -55,7 +55,7 @@ const bare = project({
 });
 const ours = project({}, ["main.ts", "cdktf.json", "package.json", "tsconfig.json", "constructs", "scripts", "django-app"]);
 
-const env = { ...process.env, CHECKPOINT_DISABLE: "1" };
+const env: NodeJS.ProcessEnv = { ...process.env, CHECKPOINT_DISABLE: "1" };
 for (const key of Object.keys(env)) {
   if (/^(DJANGO_|DATABASE_|APP_|ENVIRONMENTS$|PROJECT_NAME$|TF_BACKEND$)/.test(key)) delete env[key];
 }
@@ -71,7 +71,7 @@ function synth(dir: string): number {
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 try {
-  // one warm-up each: ts-node's and the OS's caches, the secrets generated on the first run
+  // one warm-up each: the transpiler's and the OS's caches, the secrets generated on the first run
   synth(bare);
   synth(ours);
   const times = { bare: [] as number[], ours: [] as number[] };

@@ -1,10 +1,33 @@
 import * as path from "path";
-import { Container, ContainerLabels } from "@cdktf/provider-docker/lib/container";
+import { Container, ContainerConfig, ContainerLabels } from "@cdktf/provider-docker/lib/container";
 import { LabelKeys, Role } from "./labels";
 
 /** Log rotation for every container: at most 3 files of 10 MiB (json-file is the daemon default). */
 export const LOG_DRIVER = "json-file";
 export const LOG_OPTS: Readonly<Record<string, string>> = { "max-size": "10m", "max-file": "3" };
+
+/** Rotated logs, as container properties. */
+export function rotatedLogs(): { logDriver: string; logOpts: Record<string, string> } {
+  return { logDriver: LOG_DRIVER, logOpts: { ...LOG_OPTS } };
+}
+
+/**
+ * A container that runs once, when it is created: apply waits for it to exit (`attach`), keeps its
+ * output for the failure message (`logs`; a tty keeps Docker's stream headers out of it), and
+ * leaves it for `docker logs` (no `rm`: with `attach` the provider would lose it). Without
+ * `must_run` an exited container is what Terraform expects, so later plans leave it alone.
+ */
+export function oneShot(): Pick<ContainerConfig, "mustRun" | "attach" | "logs" | "tty" | "rm" | "logDriver" | "logOpts"> {
+  return { mustRun: false, attach: true, logs: true, tty: true, rm: false, ...rotatedLogs() };
+}
+
+/** No capabilities (unless added back) and no privilege gain through setuid binaries. */
+export function dropPrivileges(...add: string[]): Pick<ContainerConfig, "capabilities" | "securityOpts"> {
+  return {
+    capabilities: add.length > 0 ? { drop: ["ALL"], add } : { drop: ["ALL"] },
+    securityOpts: ["no-new-privileges:true"],
+  };
+}
 
 /** Labels on a Docker object of this stack. */
 export function labelsFor(

@@ -1,7 +1,7 @@
 import { Construct } from "constructs";
 import { Container, ContainerConfig } from "@cdktf/provider-docker/lib/container";
 import { AppNetwork } from "./app-network";
-import { LOG_DRIVER, LOG_OPTS, labelsFor, memoryLimits, succeeded } from "./common";
+import { dropPrivileges, labelsFor, memoryLimits, oneShot, rotatedLogs, succeeded } from "./common";
 import { DjangoImage } from "./django-image";
 import { DjangoEnv, DjangoImageContract, SecretsMount, fileVariant } from "./env-contract";
 import { PostgresDatabase } from "./postgres-database";
@@ -95,8 +95,7 @@ export class DjangoService extends Construct {
       tmpfs: Object.fromEntries(
         DjangoImageContract.writablePaths.map((p) => [p, "rw,nosuid,nodev,noexec,size=64m"]),
       ),
-      capabilities: { drop: ["ALL"] },
-      securityOpts: ["no-new-privileges:true"],
+      ...dropPrivileges(),
       volumes: [
         { volumeName: props.secrets.volume.name, containerPath: SecretsMount.containerPath, readOnly: true },
       ],
@@ -110,14 +109,7 @@ export class DjangoService extends Construct {
       image: props.image.imageId,
       command: [...DjangoImageContract.commands.migrate],
       networksAdvanced: [{ name: props.network.backend.id }],
-      // a one-shot: apply waits for it to exit; a tty keeps its output free of stream headers
-      mustRun: false,
-      attach: true,
-      logs: true,
-      tty: true,
-      rm: false,
-      logDriver: LOG_DRIVER,
-      logOpts: { ...LOG_OPTS },
+      ...oneShot(),
       labels: labelsFor(props.stackName, "migrate"),
       dependsOn: [...db.ready, props.secrets.writer],
       lifecycle: {
@@ -149,8 +141,7 @@ export class DjangoService extends Construct {
       stopSignal: "SIGTERM",
       stopTimeout: DjangoImageContract.gracefulTimeoutSeconds + 10,
       destroyGraceSeconds: DjangoImageContract.gracefulTimeoutSeconds + 10,
-      logDriver: LOG_DRIVER,
-      logOpts: { ...LOG_OPTS },
+      ...rotatedLogs(),
       labels: labelsFor(props.stackName, "web", false, {
         "django-cdktf.secrets-revision": props.secrets.appRevision,
       }),

@@ -4,7 +4,7 @@ import { Container } from "@cdktf/provider-docker/lib/container";
 import { Image } from "@cdktf/provider-docker/lib/image";
 import { Network } from "@cdktf/provider-docker/lib/network";
 import { Volume } from "@cdktf/provider-docker/lib/volume";
-import { LOG_DRIVER, LOG_OPTS, labelsFor, memoryLimits, succeeded } from "./common";
+import { dropPrivileges, labelsFor, memoryLimits, oneShot, rotatedLogs, succeeded } from "./common";
 import { PostgresImageContract, SecretsMount } from "./env-contract";
 import { Secrets } from "./secrets";
 
@@ -129,15 +129,13 @@ export class PostgresDatabase extends Construct {
       stopSignal: "SIGINT",
       stopTimeout: 60,
       destroyGraceSeconds: 60,
-      logDriver: LOG_DRIVER,
-      logOpts: { ...LOG_OPTS },
+      ...rotatedLogs(),
       ...memoryLimits(props.memoryMb ?? 512),
       readOnly: true,
       tmpfs: { "/tmp": "rw,nosuid,nodev,noexec" },
       // what the entrypoint needs as root before it drops to the postgres user; written with the
       // CAP_ prefix the engine reports back, or every plan would replace the container
-      capabilities: { drop: ["ALL"], add: ["CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FOWNER", "CAP_SETGID", "CAP_SETUID"] },
-      securityOpts: ["no-new-privileges:true"],
+      ...dropPrivileges("CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FOWNER", "CAP_SETGID", "CAP_SETUID"),
       labels: labelsFor(props.stackName, "database", true),
       dependsOn: [props.secrets.writer],
       lifecycle: { precondition: [succeeded(props.secrets.writer, "Writing the secret files")] },
@@ -164,15 +162,8 @@ export class PostgresDatabase extends Construct {
         { volumeName: this.socketVolume.name, containerPath: socketDir, readOnly: false },
       ],
       readOnly: true,
-      capabilities: { drop: ["ALL"] },
-      securityOpts: ["no-new-privileges:true"],
-      mustRun: false,
-      attach: true,
-      logs: true,
-      tty: true,
-      rm: false,
-      logDriver: LOG_DRIVER,
-      logOpts: { ...LOG_OPTS },
+      ...dropPrivileges(),
+      ...oneShot(),
       // a new password revision replaces (re-runs) it
       labels: labelsFor(props.stackName, "secrets", false, { "django-cdktf.password-revision": revision }),
       dependsOn: [this.container],

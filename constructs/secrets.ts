@@ -1,7 +1,7 @@
 import { Construct } from "constructs";
 import { Container } from "@cdktf/provider-docker/lib/container";
 import { Volume } from "@cdktf/provider-docker/lib/volume";
-import { labelsFor } from "./common";
+import { dropPrivileges, labelsFor, oneShot } from "./common";
 import { DjangoImageContract, PostgresImageContract, SecretsMount } from "./env-contract";
 import { SecretFile } from "./secret-store";
 
@@ -66,13 +66,8 @@ export class Secrets extends Construct {
       command: [script],
       networkMode: "none",
       // root, but only to hand files to their readers: directories it wrote before now belong to them
-      capabilities: { drop: ["ALL"], add: ["CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FOWNER"] },
-      securityOpts: ["no-new-privileges:true"],
-      mustRun: false,
-      attach: true,
-      logs: true,
-      tty: true,
-      rm: false,
+      ...dropPrivileges("CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FOWNER"),
+      ...oneShot(),
       volumes: [{ volumeName: this.volume.name, containerPath: SecretsMount.containerPath, readOnly: false }],
       upload: [...upload(app.dir, props.appSecrets), ...upload(db.dir, props.dbSecrets)],
       labels: labelsFor(props.stackName, "secrets"),

@@ -2,7 +2,7 @@
  * Pull-request plan summary: turns `terraform show -json` output of each stack into the markdown
  * body of the PR comment (see scripts/pr-plan.sh and .github/workflows/pr-plan.yml).
  *
- *   node -r ts-node/register/transpile-only scripts/plan-summary.ts \
+ *   node --require sucrase/register/ts scripts/plan-summary.ts \
  *     --stack dev=cdktf.out/stacks/dev/plan.json:cdktf.out/stacks/dev/plan.txt > comment.md
  *
  * The core (./plan-summary/) is pure and unit-tested; this file only parses arguments, reads

@@ -85,6 +85,6 @@ if [[ -n ${GITHUB_RUN_ID:-} && -n ${GITHUB_REPOSITORY:-} ]]; then
   args+=(--run-url "${GITHUB_SERVER_URL:-https://github.com}/$GITHUB_REPOSITORY/actions/runs/$GITHUB_RUN_ID")
 fi
 mkdir -p "$(dirname "$comment_file")"
-node -r ts-node/register/transpile-only scripts/plan-summary.ts "${args[@]}" >"$comment_file"
+node --require sucrase/register/ts scripts/plan-summary.ts "${args[@]}" >"$comment_file"
 echo "pr-plan: wrote $comment_file"
 exit "$failed"

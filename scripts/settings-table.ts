@@ -1,6 +1,6 @@
 /**
  * Prints the README's settings table from constructs/settings.ts:
- *   node -r ts-node/register/transpile-only scripts/settings-table.ts
+ *   node --require sucrase/register/ts scripts/settings-table.ts
  * A unit test fails when the README's copy differs, so the documentation cannot drift.
  */
 import { SETTINGS } from "../constructs/settings";

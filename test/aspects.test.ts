@@ -10,7 +10,7 @@ import { NoPrivileged } from "../constructs/aspects/no-privileged";
 import { NoPublishedDbPort } from "../constructs/aspects/no-published-db-port";
 import { PinnedImages } from "../constructs/aspects/pinned-images";
 import { RestartPolicyRequired } from "../constructs/aspects/restart-policy-required";
-import { LOG_DRIVER, LOG_OPTS, labelsFor } from "../constructs/common";
+import { labelsFor, rotatedLogs } from "../constructs/common";
 import { makeStack } from "./helpers";
 
 /** A long-running container that every rule accepts. */
@@ -21,8 +21,7 @@ const GOOD: ContainerConfig = {
   restart: "unless-stopped",
   healthcheck: { test: ["CMD", "true"], interval: "5s" },
   wait: true,
-  logDriver: LOG_DRIVER,
-  logOpts: { ...LOG_OPTS },
+  ...rotatedLogs(),
   labels: labelsFor("t", "web"),
 };
 

@@ -4,7 +4,7 @@ import * as path from "path";
 const root = path.resolve(__dirname, "..");
 
 function run(file: string, args: string[], env: Record<string, string>) {
-  const result = spawnSync(process.execPath, ["--require", "ts-node/register/transpile-only", file, ...args], {
+  const result = spawnSync(process.execPath, ["--require", "sucrase/register/ts", file, ...args], {
     cwd: root,
     encoding: "utf8",
     env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env },

@@ -157,7 +157,7 @@ export class Project {
     const stackArgs = command === "synth" ? [] : [this.stack];
     return run(
       process.execPath,
-      ["--require", "ts-node/register/transpile-only", "scripts/cli.ts", command, ...stackArgs, ...args],
+      ["--require", "sucrase/register/ts", "scripts/cli.ts", command, ...stackArgs, ...args],
       { cwd: this.dir, env: { ...this.toolchainEnv, ...extraEnv } },
     );
   }
