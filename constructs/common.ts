@@ -1,3 +1,4 @@
+import { createHash } from "crypto";
 import * as path from "path";
 import { Container, ContainerConfig, ContainerLabels } from "@cdktf/provider-docker/lib/container";
 import { LabelKeys, Role } from "./labels";
@@ -78,4 +79,18 @@ export function succeeded(oneShot: Container, what: string): { condition: string
     condition: `\${${ref}.exit_code == 0}`,
     errorMessage: `${what} failed in container ${oneShot.name} (exit code \${coalesce(${ref}.exit_code, "none")}). Its output:\n\${coalesce(${ref}.container_logs, "(no output)")}`,
   };
+}
+
+/**
+ * The docker provider (3.6.2) records a changed `healthcheck` or `tmpfs` in the state only: the
+ * running container keeps the old one (seen on a real engine). Labels are ForceNew, so a label
+ * derived from them makes such a change replace the container, and the change takes effect.
+ */
+export function withRuntimeConfigLabel(config: ContainerConfig): ContainerConfig {
+  const digest = createHash("sha256")
+    .update(JSON.stringify({ healthcheck: config.healthcheck ?? null, tmpfs: config.tmpfs ?? null }))
+    .digest("hex")
+    .slice(0, 12);
+  const labels = Array.isArray(config.labels) ? config.labels : [];
+  return { ...config, labels: [...labels, { label: "django-cdktf.runtime-config", value: digest }] };
 }

@@ -1,7 +1,15 @@
 import { Construct } from "constructs";
 import { Container, ContainerConfig } from "@cdktf/provider-docker/lib/container";
 import { AppNetwork } from "./app-network";
-import { dropPrivileges, labelsFor, memoryLimits, oneShot, rotatedLogs, succeeded } from "./common";
+import {
+  dropPrivileges,
+  labelsFor,
+  memoryLimits,
+  oneShot,
+  rotatedLogs,
+  succeeded,
+  withRuntimeConfigLabel,
+} from "./common";
 import { DjangoImage } from "./django-image";
 import { DjangoEnv, DjangoImageContract, SecretsMount, fileVariant } from "./env-contract";
 import { PostgresDatabase } from "./postgres-database";
@@ -119,8 +127,8 @@ export class DjangoService extends Construct {
       },
     });
 
-    this.web = new Container(this, "Web", {
-      ...hardened,
+    this.web = new Container(this, "Web", withRuntimeConfigLabel({
+      ...(hardened as ContainerConfig),
       name: `${props.namePrefix}-web`,
       image: props.image.imageId,
       command: [...DjangoImageContract.commands.serve],
@@ -147,7 +155,7 @@ export class DjangoService extends Construct {
       }),
       dependsOn: [this.migrate],
       lifecycle: { precondition: [succeeded(this.migrate, "Django migrations")] },
-    });
+    }));
 
     const host = bindAddress === "0.0.0.0" ? "localhost" : bindAddress.includes(":") ? `[${bindAddress}]` : bindAddress;
     this.url = `http://${host}:${port}/`;

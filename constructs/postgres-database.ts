@@ -4,7 +4,15 @@ import { Container } from "@cdktf/provider-docker/lib/container";
 import { Image } from "@cdktf/provider-docker/lib/image";
 import { Network } from "@cdktf/provider-docker/lib/network";
 import { Volume } from "@cdktf/provider-docker/lib/volume";
-import { dropPrivileges, labelsFor, memoryLimits, oneShot, rotatedLogs, succeeded } from "./common";
+import {
+  dropPrivileges,
+  labelsFor,
+  memoryLimits,
+  oneShot,
+  rotatedLogs,
+  succeeded,
+  withRuntimeConfigLabel,
+} from "./common";
 import { PostgresImageContract, SecretsMount } from "./env-contract";
 import { Secrets } from "./secrets";
 
@@ -93,7 +101,7 @@ export class PostgresDatabase extends Construct {
     });
     const socketDir = "/var/run/postgresql";
     const probe = ["pg_isready", "-h", "127.0.0.1", "-p", String(this.port)];
-    this.container = new Container(this, "Container", {
+    this.container = new Container(this, "Container", withRuntimeConfigLabel({
       name: `${props.namePrefix}-db`,
       image: this.image.imageId,
       // a non-default port is set on the server; the image's entrypoint passes these through
@@ -139,7 +147,7 @@ export class PostgresDatabase extends Construct {
       labels: labelsFor(props.stackName, "database", true),
       dependsOn: [props.secrets.writer],
       lifecycle: { precondition: [succeeded(props.secrets.writer, "Writing the secret files")] },
-    });
+    }));
 
     const revision = props.secrets.dbRevision;
     const psqlScript = [

@@ -3,10 +3,11 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { Testing } from "cdktf";
-import { Container } from "@cdktf/provider-docker/lib/container";
+import { Container, ContainerConfig } from "@cdktf/provider-docker/lib/container";
 import { Image } from "@cdktf/provider-docker/lib/image";
 import { Network } from "@cdktf/provider-docker/lib/network";
 import { Volume } from "@cdktf/provider-docker/lib/volume";
+import { withRuntimeConfigLabel } from "../constructs/common";
 import { DjangoStack } from "../constructs/django-stack";
 import { PROJECT_ROOT, configFor, fakeSecrets, makeStack, resource, synthJson } from "./helpers";
 
@@ -322,5 +323,23 @@ describe("DjangoStack wiring", () => {
     const j = synthJson(s);
     expect(resource(j, "docker_image", "AppImage").build.context).toBe("../../../../web");
     fs.rmSync(tmp, { recursive: true, force: true });
+  });
+});
+
+describe("changes the provider would only record", () => {
+  it("replace the container when its healthcheck or tmpfs changes, so the change takes effect", () => {
+    const base: ContainerConfig = { name: "c", image: "postgres:17", healthcheck: { test: ["CMD", "true"], interval: "5s" } };
+    const label = (c: ContainerConfig) => (withRuntimeConfigLabel(c).labels as { label: string; value: string }[])[0];
+    expect(label(base).label).toBe("django-cdktf.runtime-config");
+    expect(label(base)).toEqual(label({ ...base }));
+    expect(label(base)).not.toEqual(label({ ...base, healthcheck: { test: ["CMD", "true"], interval: "7s" } }));
+    expect(label(base)).not.toEqual(label({ ...base, tmpfs: { "/tmp": "size=1m" } }));
+    const json = synthJson(makeStack());
+    for (const p of ["App/Web", "Database/Container"]) {
+      expect(resource(json, "docker_container", p).labels).toContainEqual({
+        label: "django-cdktf.runtime-config",
+        value: expect.stringMatching(/^[0-9a-f]{12}$/),
+      });
+    }
   });
 });

@@ -162,15 +162,20 @@ export class Project {
     );
   }
 
-  /** Actions per resource address of the plan `cdktf diff` just saved. */
-  savedPlan(): Record<string, string[]> {
+  /** `show -json` of the plan file `cdktf diff` or `deploy` last saved. */
+  savedPlanJson(): { resource_changes?: { address: string; change: { actions: string[] } }[] } {
     const json = execFileSync(this.terraform.binary, ["show", "-json", "plan"], {
       cwd: this.path(`cdktf.out/stacks/${this.stack}`),
       env: this.toolchainEnv,
       encoding: "utf8",
       maxBuffer: 64 * 1024 * 1024,
     });
-    const plan = JSON.parse(json) as { resource_changes?: { address: string; change: { actions: string[] } }[] };
+    return JSON.parse(json);
+  }
+
+  /** Actions per resource address of the plan `cdktf diff` just saved. */
+  savedPlan(): Record<string, string[]> {
+    const plan = this.savedPlanJson();
     const changes: Record<string, string[]> = {};
     for (const rc of plan.resource_changes ?? []) {
       if (rc.change.actions.join() !== "no-op" && rc.change.actions.join() !== "read") {

@@ -7,6 +7,7 @@
  * mirror, a Docker engine) is missing.
  */
 import * as fs from "fs";
+import * as path from "path";
 import {
   Project,
   RunResult,
@@ -59,6 +60,14 @@ afterAll(async () => {
 
 /** Runs where the toolchain is; elsewhere jest reports it as skipped (the reason is printed above). */
 const step = toolchain.ok ? it : it.skip;
+
+/** Every file below `dir`, except provider binaries that `terraform init` copied there. */
+function filesUnder(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true, recursive: true })
+    .filter((e) => e.isFile())
+    .map((e) => path.join(e.parentPath ?? e.path, e.name))
+    .filter((f) => !f.includes(`${path.sep}.terraform${path.sep}providers${path.sep}`));
+}
 
 /** Terraform's diagnostics without their box drawing and line wrapping. */
 function flat(output: string): string {
@@ -194,16 +203,23 @@ describe("cdktf lifecycle against a real Docker engine", () => {
   step("8. no secret value is in the state, cdktf.out, or the containers' configuration", async () => {
     const secrets = project.secretValues();
     expect(secrets).toHaveLength(2);
-    const state = fs.readFileSync(project.path(`terraform.${STACK}.tfstate`), "utf8");
-    const synthesized = fs.readFileSync(project.path(`cdktf.out/stacks/${STACK}/cdk.tf.json`), "utf8");
-    const inspect = docker(["inspect", db(), web(), `${prefix}-${STACK}-migrate`, `${prefix}-${STACK}-secrets`]);
-    for (const secret of secrets) {
-      expect(state).not.toContain(secret);
-      expect(synthesized).not.toContain(secret);
-      expect(inspect).not.toContain(secret);
+    const places: Record<string, string> = {
+      state: fs.readFileSync(project.path(`terraform.${STACK}.tfstate`), "utf8"),
+      "docker inspect": docker(["inspect", db(), web(), `${prefix}-${STACK}-migrate`, `${prefix}-${STACK}-secrets`]),
+      // the saved plan is a zip archive: read it the way Terraform does
+      "saved plan": JSON.stringify(project.savedPlanJson()),
+    };
+    for (const file of filesUnder(project.path("cdktf.out"))) {
+      places[path.relative(project.dir, file)] = fs.readFileSync(file, "latin1");
+    }
+    expect(Object.keys(places).some((p) => p.endsWith("cdk.tf.json"))).toBe(true);
+    for (const [place, text] of Object.entries(places)) {
+      for (const secret of secrets) {
+        if (text.includes(secret)) throw new Error(`a secret value is in ${place}`);
+      }
     }
     // and yet the app holds them: it is ready, which needs the database password
-    expect(state).toContain('"source": "../../../.secrets/e2e/database_password"');
+    expect(places.state).toContain('"source": "../../../.secrets/e2e/database_password"');
   });
 
   step("9. the data-deletion opt-in: adopting, forgetting and finally deleting the volume", async () => {
