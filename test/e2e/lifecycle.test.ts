@@ -189,6 +189,21 @@ describe("cdktf lifecycle against a real Docker engine", () => {
     expect(usernames()).toContain("before_change");
   });
 
+  step("6b. a PostgreSQL image change replaces the database container and keeps the data", async () => {
+    const upgraded = `${baseEnv.POSTGRES_IMAGE.split(":")[0]}:${prefix}-upgrade`;
+    docker(["tag", baseEnv.POSTGRES_IMAGE, upgraded]);
+    const before = docker(["inspect", "-f", "{{.Id}}", db()]);
+    project.writeEnv({ ...baseEnv, POSTGRES_IMAGE: upgraded });
+    const deploy = await project.cli("deploy", ["--auto-approve"]);
+    expectSuccess(deploy);
+    expect(docker(["inspect", "-f", "{{.Id}}", db()])).not.toBe(before);
+    expect(docker(["inspect", "-f", "{{.Config.Image}}", db()])).toMatch(/^sha256:/);
+    expect(usernames()).toContain("before_change");
+    project.writeEnv(baseEnv);
+    expectSuccess(await project.cli("deploy", ["--auto-approve"]));
+    docker(["rmi", upgraded]);
+  });
+
   step("7. a new DATABASE_PASSWORD takes effect on the next deploy, in the database and the app", async () => {
     const before = project.secretValues();
     project.writeEnv({ ...baseEnv, DATABASE_PASSWORD: "a-rotated-password-for-the-e2e-suite" });
