@@ -6,6 +6,7 @@
  * change representation). Only the fields used here are typed; unknown fields are ignored, as
  * the format's compatibility promise asks of consumers.
  */
+import { isDeepStrictEqual } from "util";
 import { LabelKeys } from "../../constructs/labels";
 
 export type PathStep = string | number;
@@ -241,7 +242,7 @@ export function changedPaths(change: PlanChange): PathStep[][] {
   const after = isRecord(change.after) ? change.after : {};
   // A value that becomes unknown is absent from `after`, so it differs from `before` as well.
   const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])];
-  const changed = keys.filter((k) => !deepEqual(before[k], after[k]));
+  const changed = keys.filter((k) => !isDeepStrictEqual(before[k], after[k]));
   return refinePaths(
     change,
     changed.map((k) => [k]),
@@ -264,7 +265,7 @@ export function refinePaths(
       markedAt(change.before_sensitive, path) || markedAt(change.after_sensitive, path);
     if (!sensitive && isRecord(before) && isRecord(after)) {
       const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
-      const differing = keys.filter((k) => !deepEqual(before[k], after[k]));
+      const differing = keys.filter((k) => !isDeepStrictEqual(before[k], after[k]));
       if (differing.length > 0 && differing.length <= 5) {
         out.push(...differing.map((k) => [...path, k]));
         continue;
@@ -383,17 +384,6 @@ function containsTrue(node: unknown): boolean {
   if (node === true) return true;
   if (Array.isArray(node)) return node.some(containsTrue);
   if (isRecord(node)) return Object.values(node).some(containsTrue);
-  return false;
-}
-
-function deepEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (Array.isArray(a) && Array.isArray(b))
-    return a.length === b.length && a.every((v, i) => deepEqual(v, b[i]));
-  if (isRecord(a) && isRecord(b)) {
-    const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
-    return [...keys].every((k) => deepEqual(a[k], b[k]));
-  }
   return false;
 }
 

@@ -8,6 +8,7 @@ import * as fs from "fs";
 import * as net from "net";
 import * as os from "os";
 import * as path from "path";
+import { stripVTControlCharacters } from "util";
 import {
   PrerequisiteError,
   Terraform,
@@ -90,9 +91,9 @@ export interface RunResult {
   readonly seconds: number;
 }
 
-export function stripAnsi(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, "").replace(/\r/g, "");
+/** Without colour codes and carriage returns (cdktf's progress lines). */
+export function plainText(text: string): string {
+  return stripVTControlCharacters(text).replace(/\r/g, "");
 }
 
 function copyTree(from: string, to: string): void {
@@ -213,7 +214,7 @@ export function run(
     child.on("close", (code) => {
       clearTimeout(timer);
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      resolve({ code: code ?? 1, output: stripAnsi(output), seconds });
+      resolve({ code: code ?? 1, output: plainText(output), seconds });
     });
   });
 }
