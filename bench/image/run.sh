@@ -25,7 +25,7 @@ postgres=$STANDIN_POSTGRES_IMAGE
 id=bench-$$-$(date +%s)
 work=$(mktemp -d)
 cleanup() {
-  docker rm -f "$id-web" "$id-db" >/dev/null 2>&1 || true
+  docker rm -f -v "$id-web" "$id-db" >/dev/null 2>&1 || true
   docker network rm "$id-net" >/dev/null 2>&1 || true
   docker rmi -f "$id-seed" "$id-ours" >/dev/null 2>&1 || true
   rm -rf "$work"
