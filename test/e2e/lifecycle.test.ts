@@ -55,6 +55,7 @@ afterAll(async () => {
   project.writeEnv({ ...baseEnv, DELETE_DATA_ON_DESTROY: "true" });
   await project.cli("destroy", ["--auto-approve"]);
   removeDockerObjects(`${prefix}-`);
+  dockerOk(["rmi", upgraded()]);
   project.remove();
 });
 
@@ -79,6 +80,8 @@ function expectSuccess(result: RunResult): void {
 }
 
 const db = () => `${prefix}-${STACK}-db`;
+/** A second tag of the postgres stand-in: to Terraform, a new PostgreSQL image. */
+const upgraded = () => `${baseEnv.POSTGRES_IMAGE.split(":")[0]}:${prefix}-upgrade`;
 const web = () => `${prefix}-${STACK}-web`;
 const volume = () => `${prefix}-${STACK}-pgdata`;
 const usernames = () =>
@@ -190,10 +193,9 @@ describe("cdktf lifecycle against a real Docker engine", () => {
   });
 
   step("6b. a PostgreSQL image change replaces the database container and keeps the data", async () => {
-    const upgraded = `${baseEnv.POSTGRES_IMAGE.split(":")[0]}:${prefix}-upgrade`;
-    docker(["tag", baseEnv.POSTGRES_IMAGE, upgraded]);
+    docker(["tag", baseEnv.POSTGRES_IMAGE, upgraded()]);
     const before = docker(["inspect", "-f", "{{.Id}}", db()]);
-    project.writeEnv({ ...baseEnv, POSTGRES_IMAGE: upgraded });
+    project.writeEnv({ ...baseEnv, POSTGRES_IMAGE: upgraded() });
     const deploy = await project.cli("deploy", ["--auto-approve"]);
     expectSuccess(deploy);
     expect(docker(["inspect", "-f", "{{.Id}}", db()])).not.toBe(before);
@@ -201,7 +203,6 @@ describe("cdktf lifecycle against a real Docker engine", () => {
     expect(usernames()).toContain("before_change");
     project.writeEnv(baseEnv);
     expectSuccess(await project.cli("deploy", ["--auto-approve"]));
-    docker(["rmi", upgraded]);
   });
 
   step("7. a new DATABASE_PASSWORD takes effect on the next deploy, in the database and the app", async () => {
