@@ -9,6 +9,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { withoutProjectSettings } from "../test/e2e/harness";
 
 const REPO = path.resolve(__dirname, "..");
 const samples = Number(process.argv[2] ?? 7);
@@ -55,10 +56,7 @@ const bare = project({
 });
 const ours = project({}, ["main.ts", "cdktf.json", "package.json", "tsconfig.json", "constructs", "scripts", "django-app"]);
 
-const env: NodeJS.ProcessEnv = { ...process.env, CHECKPOINT_DISABLE: "1" };
-for (const key of Object.keys(env)) {
-  if (/^(DJANGO_|DATABASE_|APP_|ENVIRONMENTS$|PROJECT_NAME$|TF_BACKEND$)/.test(key)) delete env[key];
-}
+const env: NodeJS.ProcessEnv = { ...withoutProjectSettings(process.env), CHECKPOINT_DISABLE: "1" };
 
 function synth(dir: string): number {
   const started = process.hrtime.bigint();

@@ -95,7 +95,7 @@ export class DjangoService extends Construct {
       [DjangoEnv.GUNICORN_THREADS]: String(s.threads ?? 4),
     };
 
-    const hardened: Partial<ContainerConfig> = {
+    const hardened = {
       image: props.image.imageId,
       env: Object.entries(env).map(([k, v]) => `${k}=${v}`),
       user: `${DjangoImageContract.uid}:${DjangoImageContract.gid}`,
@@ -108,7 +108,7 @@ export class DjangoService extends Construct {
         { volumeName: props.secrets.volume.name, containerPath: SecretsMount.containerPath, readOnly: true },
       ],
       ...memoryLimits(props.memoryMb ?? 512),
-    };
+    } satisfies Partial<ContainerConfig>;
 
     const migrateName = `${props.namePrefix}-migrate`;
     this.migrate = new Container(this, "Migrate", {
@@ -119,7 +119,8 @@ export class DjangoService extends Construct {
       networksAdvanced: [{ name: props.network.backend.id }],
       ...oneShot(),
       labels: labelsFor(props.stackName, "migrate"),
-      dependsOn: [...db.ready, props.secrets.writer],
+      // the password one-shot runs after the healthy server, which runs after the secrets writer
+      dependsOn: [db.passwordSync],
       lifecycle: {
         precondition: [
           succeeded(db.passwordSync, "Setting the database password (this needs trusted local connections; see the README on rotating secrets)"),
@@ -128,7 +129,7 @@ export class DjangoService extends Construct {
     });
 
     this.web = new Container(this, "Web", withRuntimeConfigLabel({
-      ...(hardened as ContainerConfig),
+      ...hardened,
       name: `${props.namePrefix}-web`,
       image: props.image.imageId,
       command: [...DjangoImageContract.commands.serve],

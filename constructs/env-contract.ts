@@ -68,7 +68,6 @@ export const PostgresImageContract = {
     user: "POSTGRES_USER",
     db: "POSTGRES_DB",
     passwordFile: "POSTGRES_PASSWORD_FILE",
-    pgdata: "PGDATA",
   },
 } as const;
 

@@ -177,9 +177,4 @@ export class PostgresDatabase extends Construct {
       dependsOn: [this.container],
     });
   }
-
-  /** What must have run before anything connects: the server, healthy, with the current password. */
-  get ready(): Container[] {
-    return [this.container, this.passwordSync];
-  }
 }

@@ -5,6 +5,10 @@
 # the main module instead.
 set -euo pipefail
 version=${OPENTOFU_VERSION:-v1.10.6}
+if [[ ! $version =~ ^v[0-9]+\.[0-9]+\.[0-9]+$ ]]; then
+  echo "install-opentofu: OPENTOFU_VERSION must be a release tag like v1.10.6, got \"$version\"" >&2
+  exit 2
+fi
 root=$(cd "$(dirname "$0")/.." && pwd)
 out=$root/.tools/bin/tofu
 if [[ -x $out ]] && "$out" version 2>/dev/null | grep -q "${version#v}"; then

@@ -11,6 +11,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export CHECKPOINT_DISABLE=1
 shared_tools=${SHARED_TOOLS:-$(cd .. && pwd)/shared/tools}
+if [[ -n ${SHARED_TOOLS:-} && ! -x $SHARED_TOOLS/docker-engine ]]; then
+  echo "test: SHARED_TOOLS=$SHARED_TOOLS holds no executable docker-engine; point it at the directory with docker-engine and base-images, or unset it" >&2
+  exit 2
+fi
 
 step() { printf '\n==> %s\n' "$*"; }
 

@@ -191,11 +191,11 @@ describe("DjangoStack", () => {
     it("migrates first, as a one-shot whose failure fails the apply with its own output", () => {
       expect(migrate).toMatchObject({ command: ["migrate"], must_run: false, attach: true, logs: true, tty: true, rm: false });
       expect(migrate.ports).toBeUndefined();
-      expect(migrate.depends_on).toEqual([
-        "docker_container.Database_Container_2EDFF63D",
-        "docker_container.Database_PasswordSync_D963FCC3",
-        "docker_container.Secrets_Writer_1B3FE3BD",
-      ]);
+      // in order: secrets written, database healthy, password set, then migrate
+      const sync = resource(json, "docker_container", "Database/PasswordSync");
+      expect(db.depends_on).toEqual(["docker_container.Secrets_Writer_1B3FE3BD"]);
+      expect(sync.depends_on).toEqual(["docker_container.Database_Container_2EDFF63D"]);
+      expect(migrate.depends_on).toEqual(["docker_container.Database_PasswordSync_D963FCC3"]);
       expect(web.depends_on).toEqual(["docker_container.App_Migrate_C879708B"]);
       // a precondition on what comes next, not a postcondition: a failed run must not block destroy
       expect(migrate.lifecycle?.postcondition).toBeUndefined();

@@ -16,11 +16,25 @@ import {
   findTerraform,
   toolchainEnv,
 } from "../../scripts/toolchain";
+import { OWN_PREFIXES, SETTINGS } from "../../constructs/settings";
 
 export const REPO = path.resolve(__dirname, "..", "..");
 const SHARED_TOOLS = path.resolve(REPO, "..", "shared", "tools");
 const COPIED = ["main.ts", "cdktf.json", "package.json", "tsconfig.json", "constructs", "scripts", "django-app"];
 const NOT_COPIED = new Set([".venv", "__pycache__", "staticfiles", "node_modules", ".pytest_cache"]);
+
+/**
+ * The process environment without this machine's own settings for the project (every name in
+ * constructs/settings.ts, its NAME__<ENV> forms, and our prefixes), so a copy sees only its `.env`.
+ */
+export function withoutProjectSettings(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const names = new Set(SETTINGS.map((s) => s.name));
+  const ours = (key: string) => {
+    const base = key.replace(/__[A-Z0-9_]+$/, "");
+    return names.has(base) || OWN_PREFIXES.some((p) => base.startsWith(p));
+  };
+  return Object.fromEntries(Object.entries(env).filter(([key]) => !ours(key)));
+}
 
 export type Toolchain =
   | { readonly ok: true; readonly terraform: Terraform; readonly mirror?: string; readonly summary: string }
@@ -129,19 +143,8 @@ export class Project {
       options.toolchain.terraform,
       options.toolchain.mirror,
       path.join(this.dir, ".tfcli"),
-      this.cleanEnv(),
+      withoutProjectSettings(process.env),
     ).env;
-  }
-
-  /** The process environment without this machine's own settings for the project. */
-  private cleanEnv(): NodeJS.ProcessEnv {
-    const env: NodeJS.ProcessEnv = { ...process.env };
-    for (const key of Object.keys(env)) {
-      if (/^(DJANGO_|DATABASE_|POSTGRES_|APP_|ENVIRONMENTS$|PROJECT_NAME$|PYTHON_IMAGE$|DELETE_DATA_ON_DESTROY$|TF_BACKEND$)/.test(key)) {
-        delete env[key];
-      }
-    }
-    return env;
   }
 
   writeEnv(vars: Record<string, string>): void {
