@@ -1,8 +1,10 @@
 // Three suites: `unit` (fast, no Docker, run by `npm test`), `docker` (builds and runs the real
-// images in a real engine) and `e2e` (drives the real cdktf CLI against the engine).
+// images in a real engine) and `e2e` (drives the real CLI against the engine). TypeScript is
+// transpiled by sucrase, the same transpiler the app and the scripts run with; `tsc --noEmit`
+// type-checks everything in the test command.
 const base = {
-  preset: "ts-jest",
   testEnvironment: "node",
+  transform: { "\\.ts$": "@sucrase/jest-plugin" },
   setupFilesAfterEnv: ["<rootDir>/test/setup.ts"],
 };
 

@@ -4,8 +4,8 @@
  */
 import * as path from "path";
 import { App } from "cdktf";
-import { DjangoStack } from "./constructs/django-stack";
-import { loadConfig } from "./constructs/load-config";
+import { loadConfig } from "./config/load-config";
+import { DjangoStack } from "./stacks/django-stack";
 
 function main(): number {
   const projectRoot = __dirname;
@@ -19,19 +19,19 @@ function main(): number {
   for (const n of loaded.notes) console.error(`note: ${n}`);
 
   const app = new App();
-  for (const stackConfig of loaded.config.stacks) {
-    new DjangoStack(app, stackConfig.environment, {
-      config: stackConfig,
-      secrets: loaded.secrets[stackConfig.environment],
-      backend: loaded.config.backend,
-      projectRoot,
-      outdir: path.relative(projectRoot, app.outdir) || "cdktf.out",
-    });
-  }
   try {
+    for (const stackConfig of loaded.config.stacks) {
+      new DjangoStack(app, stackConfig.environment, {
+        config: stackConfig,
+        secrets: loaded.secrets[stackConfig.environment],
+        backend: loaded.config.backend,
+        projectRoot,
+        outdir: path.relative(projectRoot, app.outdir) || "cdktf.out",
+      });
+    }
     app.synth();
   } catch (e) {
-    // policy findings and validation errors: the message is the useful part
+    // policy findings and props validation errors: the message is the useful part
     console.error(`synth failed: ${(e as Error).message}`);
     return 1;
   }

@@ -13,17 +13,10 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import {
-  Project,
-  REPO,
-  detectToolchain,
-  dockerOk,
-  freePort,
-  removeDockerObjects,
-  run,
-  secondsUntil200,
-  standInImages,
-} from "../test/e2e/harness";
+import { execDockerOk, removeDockerObjects, standInImages } from "../scripts/lib/docker";
+import { secondsUntil200 } from "../scripts/lib/http";
+import { run } from "../scripts/lib/process";
+import { detectToolchain, freePort, Project, REPO } from "../scripts/lib/sandbox";
 
 const EDIT = "\nBENCH_RELEASE = 2  # a one-line change\n";
 
@@ -34,7 +27,7 @@ interface Row {
 }
 
 function composeCommand(): string[] | undefined {
-  if (dockerOk(["compose", "version"])) return ["docker", "compose"];
+  if (execDockerOk(["compose", "version"])) return ["docker", "compose"];
   const has = () => {
     try {
       execFileSync("docker-compose", ["version"], { stdio: "ignore" });
@@ -47,9 +40,13 @@ function composeCommand(): string[] | undefined {
   if (process.getuid?.() === 0) {
     try {
       console.error("installing Debian's docker-compose for the comparison");
-      execFileSync("sh", ["-c", "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker-compose"], {
-        stdio: "ignore",
-      });
+      execFileSync(
+        "sh",
+        ["-c", "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker-compose"],
+        {
+          stdio: "ignore",
+        },
+      );
     } catch {
       // reported below
     }
@@ -119,7 +116,7 @@ async function main(): Promise<void> {
     console.log(`lifecycle benchmark SKIPPED: ${toolchain.reason}`);
     return;
   }
-  const images = standInImages();
+  const images = await standInImages();
   const prefix = `bench${process.pid}`;
   const ourPort = await freePort();
   const project = new Project({
@@ -166,12 +163,20 @@ async function main(): Promise<void> {
       await secondsUntil200(theirs, 60);
       composeReady = `${((Date.now() - started) / 1000).toFixed(1)} s (2 containers, migrate by hand)`;
     }
-    rows.push({ step: "deploy to ready", ours: `${oursReady.toFixed(1)} s (11 resources)`, compose: composeReady });
+    rows.push({
+      step: "deploy to ready",
+      ours: `${oursReady.toFixed(1)} s (11 resources)`,
+      compose: composeReady,
+    });
 
     const noop = await project.cli("deploy", ["--auto-approve"]);
     let composeNoop = "n/a";
     if (compose) composeNoop = `${(await dc("up", "-d", "--build")).seconds.toFixed(1)} s (0 containers)`;
-    rows.push({ step: "no-op deploy", ours: `${noop.seconds.toFixed(1)} s (0 resources)`, compose: composeNoop });
+    rows.push({
+      step: "no-op deploy",
+      ours: `${noop.seconds.toFixed(1)} s (0 resources)`,
+      compose: composeNoop,
+    });
 
     fs.appendFileSync(project.path("django-app/core/views.py"), EDIT);
     fs.appendFileSync(path.join(composeDir, "django-app/core/views.py"), EDIT);
@@ -193,14 +198,18 @@ async function main(): Promise<void> {
       compose: composeRedeploy,
     });
 
-    console.log(`\nlifecycle: ${toolchain.summary}; compose: ${compose ? compose.join(" ") : "not available"}`);
+    console.log(
+      `\nlifecycle: ${toolchain.summary}; compose: ${compose ? compose.join(" ") : "not available"}`,
+    );
     console.log("| step | this stack (npm run deploy) | seed's docker compose |");
     console.log("|---|---|---|");
     for (const r of rows) console.log(`| ${r.step} | ${r.ours} | ${r.compose} |`);
     console.log(
       "\nNotes: our deploy includes synth, terraform init/plan/refresh, the secrets and password one-shots, migrations and the wait for health;",
     );
-    console.log("compose has none of these checks, and migrations are a manual step the seed leaves to the user.");
+    console.log(
+      "compose has none of these checks, and migrations are a manual step the seed leaves to the user.",
+    );
   } finally {
     project.writeEnv({
       ENVIRONMENTS: "bench",

@@ -9,7 +9,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { withoutProjectSettings } from "../test/e2e/harness";
+import { withoutProjectSettings } from "../scripts/lib/sandbox";
 
 const REPO = path.resolve(__dirname, "..");
 const samples = Number(process.argv[2] ?? 7);
@@ -54,7 +54,15 @@ const bare = project({
     "",
   ].join("\n"),
 });
-const ours = project({}, ["main.ts", "cdktf.json", "package.json", "tsconfig.json", "constructs", "scripts", "django-app"]);
+const ours = project({}, [
+  "main.ts",
+  "cdktf.json",
+  "package.json",
+  "tsconfig.json",
+  "constructs",
+  "scripts",
+  "django-app",
+]);
 
 const env: NodeJS.ProcessEnv = { ...withoutProjectSettings(process.env), CHECKPOINT_DISABLE: "1" };
 
@@ -81,8 +89,12 @@ try {
   const o = median(times.ours);
   const stacks = fs.readdirSync(path.join(ours, "cdktf.out", "stacks"));
   console.log(`npm run synth, ${samples} alternating samples each (medians):`);
-  console.log(`  bare cdktf app, 1 stack, 1 container:      ${b.toFixed(2)} s  (${times.bare.map((t) => t.toFixed(2)).join(" ")})`);
-  console.log(`  this project, ${stacks.length} stacks (${stacks.join(", ")}):  ${o.toFixed(2)} s  (${times.ours.map((t) => t.toFixed(2)).join(" ")})`);
+  console.log(
+    `  bare cdktf app, 1 stack, 1 container:      ${b.toFixed(2)} s  (${times.bare.map((t) => t.toFixed(2)).join(" ")})`,
+  );
+  console.log(
+    `  this project, ${stacks.length} stacks (${stacks.join(", ")}):  ${o.toFixed(2)} s  (${times.ours.map((t) => t.toFixed(2)).join(" ")})`,
+  );
   console.log(`  ratio ours / bare: ${(o / b).toFixed(2)}  (target <= 1.5)`);
 } finally {
   fs.rmSync(bare, { recursive: true, force: true });

@@ -1,18 +1,18 @@
 import { Construct } from "constructs";
 import { Network } from "@cdktf/provider-docker/lib/network";
-import { labelsFor } from "./common";
+import { labelsFor } from "./container-options";
+import { dockerNameProblem, validateProps } from "./validation";
 
 export interface AppNetworkProps {
-  /** Prefix of the network names, e.g. "django-dev". */
+  /** Prefix of the network names: `<namePrefix>-backend` and `<namePrefix>-frontend`. */
   readonly namePrefix: string;
-  /** Stack name written into the labels. */
-  readonly stackName: string;
 }
 
 /**
  * Two bridges: `backend` is internal (no route out, nothing published), where the database lives;
  * `frontend` carries the app's published port. The app joins both, the database only `backend`,
- * so the database is reachable from the app and from nothing else.
+ * so the database is reachable from the app and from nothing else. Containers join them by id, so
+ * a replaced network replaces its containers instead of failing on active endpoints.
  */
 export class AppNetwork extends Construct {
   readonly backend: Network;
@@ -20,16 +20,24 @@ export class AppNetwork extends Construct {
 
   constructor(scope: Construct, id: string, props: AppNetworkProps) {
     super(scope, id);
+    validateProps(this, () => [
+      {
+        prop: "namePrefix",
+        value: props.namePrefix,
+        problem: dockerNameProblem(`${props.namePrefix}-frontend`),
+        fix: "use lower case letters, digits and '-', e.g. django-dev",
+      },
+    ]);
     this.backend = new Network(this, "Backend", {
       name: `${props.namePrefix}-backend`,
       driver: "bridge",
       internal: true,
-      labels: labelsFor(props.stackName, "network"),
+      labels: labelsFor(this, "network"),
     });
     this.frontend = new Network(this, "Frontend", {
       name: `${props.namePrefix}-frontend`,
       driver: "bridge",
-      labels: labelsFor(props.stackName, "network"),
+      labels: labelsFor(this, "network"),
     });
   }
 }

@@ -1,12 +1,14 @@
 import { Construct } from "constructs";
+import { TerraformStack } from "cdktf";
 import { Image } from "@cdktf/provider-docker/lib/image";
+import { buildContextHash } from "./build-context";
+import { DjangoImageContract } from "./contracts";
 import { LabelKeys } from "./labels";
-import { DjangoImageContract } from "./env-contract";
-import { buildContextHash } from "./source-hash";
+import { pinnedImageProblem, validateProps } from "./validation";
 
 export interface DjangoImageProps {
-  readonly namePrefix: string;
-  readonly stackName: string;
+  /** Repository part of the image name (the tag is derived from the content hash), e.g. `django-dev-web`. */
+  readonly repository: string;
   /** Absolute path of the build context (holds the Dockerfile and .dockerignore). */
   readonly contextDir: string;
   /** The same directory as Terraform must see it: relative to the stack's working directory. */
@@ -21,26 +23,71 @@ export interface DjangoImageProps {
 }
 
 /**
- * The Django image, built by the provider from `django-app/`. The content hash drives both the tag
- * and `triggers`: a change that reaches the build context rebuilds the image and, through
+ * The Django image, built by the provider from the build context. The content hash drives both the
+ * tag and `triggers`: a change that reaches the build context rebuilds the image and, through
  * `image_id`, replaces the containers; anything else (an ignored file) changes nothing.
  */
 export class DjangoImage extends Construct {
   readonly image: Image;
   readonly sourceHash: string;
-  /** `<repository>:<tag>`, the tag being the first 12 characters of the content hash. */
+  /** `<repository>:src-<first 12 characters of the content hash>`. */
   readonly name: string;
 
   constructor(scope: Construct, id: string, props: DjangoImageProps) {
     super(scope, id);
-    this.sourceHash = props.sourceHash ?? buildContextHash(props.contextDir);
-    this.name = `${props.namePrefix}-web:src-${this.sourceHash.slice(0, 12)}`;
+    const baseImage = props.baseImage ?? "python:3.13-slim";
+    let hashProblem: string | undefined;
+    let sourceHash = props.sourceHash;
+    if (sourceHash === undefined) {
+      try {
+        sourceHash = buildContextHash(props.contextDir);
+      } catch (e) {
+        hashProblem = (e as Error).message;
+      }
+    }
+    this.sourceHash = sourceHash ?? "0".repeat(64);
+    validateProps(this, () => [
+      {
+        prop: "repository",
+        value: props.repository,
+        problem: /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/.test(
+          props.repository,
+        )
+          ? undefined
+          : "must be an image repository name (lower case letters, digits, '.', '_', '-', '/')",
+        fix: "e.g. django-dev-web",
+      },
+      {
+        prop: "contextDir",
+        value: props.contextDir,
+        problem: hashProblem,
+        fix: "point it at a directory holding a Dockerfile",
+      },
+      {
+        prop: "sourceHash",
+        value: this.sourceHash,
+        problem: /^[0-9a-f]{12,}$/.test(this.sourceHash)
+          ? undefined
+          : "must be a lower case hex digest of 12 or more characters",
+        fix: "leave it unset to hash the build context",
+      },
+      {
+        prop: "baseImage",
+        value: baseImage,
+        problem: pinnedImageProblem(baseImage),
+        fix: "pin a version, e.g. python:3.13-slim",
+      },
+    ]);
+    this.name = `${props.repository}:src-${this.sourceHash.slice(0, 12)}`;
+    const imageLabels = { [LabelKeys.stack]: TerraformStack.of(this).node.id, [LabelKeys.role]: "web" };
     this.image = new Image(this, "Image", {
       name: this.name,
       buildAttribute: {
         context: props.contextPath,
-        buildArgs: { [DjangoImageContract.baseImageBuildArg]: props.baseImage ?? "python:3.13-slim" },
-        labels: { [LabelKeys.stack]: props.stackName, [LabelKeys.role]: "web" },
+        buildArgs: { [DjangoImageContract.baseImageBuildArg]: baseImage },
+        // `labels` for the engine's classic builder, `label` for BuildKit (the provider's route since 4.x)
+        labels: imageLabels,
+        label: imageLabels,
       },
       // Destroy-then-create, like the containers that use it. Terraform stops the old containers at
       // the start of the apply anyway, so create-before-destroy would not shorten the downtime, and

@@ -9,6 +9,12 @@ export const LabelKeys = {
   role: "django-cdktf.role",
   /** "true" on objects whose replacement or removal can lose data or cause downtime of the database. */
   stateful: "django-cdktf.stateful",
+  /** Digest of the settings the provider does not apply in place (healthcheck, tmpfs). */
+  runtimeConfig: "django-cdktf.runtime-config",
+  /** Changes when a secret the container reads changes, so that it restarts with the new value. */
+  secretsRevision: "django-cdktf.secrets-revision",
+  /** Changes when the database password changes, so that the password one-shot runs again. */
+  passwordRevision: "django-cdktf.password-revision",
 } as const;
 
 export type Role = "database" | "web" | "migrate" | "secrets" | "network" | "image" | "volume";

@@ -1,5 +1,4 @@
 import { Construct } from "constructs";
-import { TerraformStack } from "cdktf";
 import { Container } from "@cdktf/provider-docker/lib/container";
 import { Image } from "@cdktf/provider-docker/lib/image";
 import { Network } from "@cdktf/provider-docker/lib/network";
@@ -12,38 +11,63 @@ import {
   rotatedLogs,
   succeeded,
   withRuntimeConfigLabel,
-} from "./common";
-import { PostgresImageContract, SecretsMount } from "./env-contract";
-import { Secrets } from "./secrets";
-
-/** Terraform address of the data volume when it is managed; fixed, because renaming it loses data. */
-export const DATA_VOLUME_ADDRESS = "docker_volume.data_volume";
+} from "./container-options";
+import { PostgresImageContract, SecretsMount } from "./contracts";
+import { LabelKeys } from "./labels";
+import { RemovedBlocks } from "./removed-blocks";
+import { SecretFile, Secrets } from "./secrets";
+import {
+  dnsLabelProblem,
+  dockerNameProblem,
+  pgIdentifierProblem,
+  pinnedImageProblem,
+  validateProps,
+  wholeNumberProblem,
+} from "./validation";
 
 export interface PostgresDatabaseProps {
-  readonly namePrefix: string;
-  readonly stackName: string;
+  /** Docker name of the container; the other objects are named after it unless given below. */
+  readonly name: string;
   /** The private network the app reaches the database on. */
   readonly network: Network;
+  /** Where the password file comes from. */
   readonly secrets: Secrets;
+  /** The database password: one of `secrets`' `databaseFiles`. */
+  readonly password: SecretFile;
   /** Image to run; a tag or digest is required. @default "postgres:17" */
   readonly image?: string;
-  /** Name the app resolves the database by (network alias). @default "db" */
+  /** Extra name the app resolves the database by on `network`. @default none: the container name */
   readonly alias?: string;
   /** Port inside the private network. @default 5432 */
   readonly port?: number;
-  /** @default "django" */
+  /** Database created on first start. @default "django" */
   readonly databaseName?: string;
-  /** @default "django" */
+  /** Role created on first start; owns the database. @default "django" */
   readonly username?: string;
-  /** File name of the password inside the secrets volume. @default "database_password" */
-  readonly passwordFileName?: string;
   /** Memory limit in MiB. @default 512 */
   readonly memoryMb?: number;
+  /** Named volume holding the data. @default `<name>-data` */
+  readonly dataVolumeName?: string;
+  /** Named volume holding the server's unix socket. @default `<name>-socket` */
+  readonly socketVolumeName?: string;
   /**
    * Delete the data volume when the stack is destroyed. Off, the volume is referenced by name
    * only, so no Terraform operation can delete it. @default false
    */
   readonly deleteDataOnDestroy?: boolean;
+}
+
+/** How a client reaches a database: what `DjangoService` wires to. */
+export interface DatabaseConnection {
+  /** Name on the private network (the alias, else the container name). */
+  readonly host: string;
+  readonly port: number;
+  readonly databaseName: string;
+  readonly username: string;
+  /** The password file; a client mounts its own copy of it (e.g. in `Secrets.appFiles`). */
+  readonly password: SecretFile;
+  /** The network the database is reachable on. */
+  readonly network: Network;
 }
 
 /**
@@ -56,8 +80,9 @@ export class PostgresDatabase extends Construct {
   readonly container: Container;
   /**
    * One-shot that sets the role's password to the current secret over the server's unix socket
-   * (local connections are trusted), so changing DATABASE_PASSWORD takes effect on the next
-   * deploy: the image only reads POSTGRES_PASSWORD when it creates the data directory.
+   * (local connections are trusted), so changing the password takes effect on the next deploy:
+   * the image only reads POSTGRES_PASSWORD when it creates the data directory. Clients start after
+   * it (`ready`).
    */
   readonly passwordSync: Container;
   /** Socket directory shared with `passwordSync`. */
@@ -65,104 +90,174 @@ export class PostgresDatabase extends Construct {
   /** The volume resource, only when `deleteDataOnDestroy` is set. */
   readonly dataVolume?: Volume;
   readonly dataVolumeName: string;
-  readonly host: string;
-  readonly port: number;
-  readonly databaseName: string;
-  readonly username: string;
+  readonly connection: DatabaseConnection;
 
   constructor(scope: Construct, id: string, props: PostgresDatabaseProps) {
     super(scope, id);
-    this.host = props.alias ?? "db";
-    this.port = props.port ?? PostgresImageContract.port;
-    this.databaseName = props.databaseName ?? "django";
-    this.username = props.username ?? "django";
-    this.dataVolumeName = `${props.namePrefix}-pgdata`;
+    const port = props.port ?? PostgresImageContract.port;
+    const databaseName = props.databaseName ?? "django";
+    const username = props.username ?? "django";
+    const image = props.image ?? "postgres:17";
+    const memoryMb = props.memoryMb ?? 512;
+    this.dataVolumeName = props.dataVolumeName ?? `${props.name}-data`;
+    const socketVolumeName = props.socketVolumeName ?? `${props.name}-socket`;
+    validateProps(this, () => [
+      {
+        prop: "name",
+        value: props.name,
+        problem: dockerNameProblem(props.name),
+        fix: "use a Docker object name, e.g. django-dev-db",
+      },
+      {
+        prop: "dataVolumeName",
+        value: this.dataVolumeName,
+        problem: dockerNameProblem(this.dataVolumeName),
+        fix: "use a Docker volume name",
+      },
+      {
+        prop: "socketVolumeName",
+        value: socketVolumeName,
+        problem: dockerNameProblem(socketVolumeName),
+        fix: "use a Docker volume name",
+      },
+      {
+        prop: "image",
+        value: image,
+        problem: pinnedImageProblem(image),
+        fix: "pin a version, e.g. postgres:17",
+      },
+      props.alias === undefined
+        ? undefined
+        : {
+            prop: "alias",
+            value: props.alias,
+            problem: dnsLabelProblem(props.alias),
+            fix: "use a short name such as db",
+          },
+      {
+        prop: "port",
+        value: port,
+        problem: wholeNumberProblem(port, 1, 65535),
+        fix: "use a TCP port, e.g. 5432",
+      },
+      {
+        prop: "databaseName",
+        value: databaseName,
+        problem: pgIdentifierProblem(databaseName),
+        fix: "e.g. django",
+      },
+      { prop: "username", value: username, problem: pgIdentifierProblem(username), fix: "e.g. django" },
+      {
+        prop: "memoryMb",
+        value: memoryMb,
+        problem: wholeNumberProblem(memoryMb, 64, 65536),
+        fix: "give MiB, e.g. 512",
+      },
+      {
+        prop: "password",
+        value: props.password.name,
+        problem: props.secrets.hasDatabaseFile(props.password)
+          ? undefined
+          : "is not one of the secrets' databaseFiles",
+        fix: "add it to the Secrets construct's databaseFiles",
+      },
+    ]);
 
     // keepLocally: several stacks share one base image; destroying one must not untag it
-    this.image = new Image(this, "Image", { name: props.image ?? "postgres:17", keepLocally: true });
+    this.image = new Image(this, "Image", { name: image, keepLocally: true });
 
+    // an explicit, path-derived address: two databases in one stack get two volumes, and a `removed`
+    // block can name the address when the volume is not managed
+    const volumeLogicalId = `${this.node.path
+      .split("/")
+      .slice(1)
+      .join("_")
+      .replace(/[^A-Za-z0-9_]/g, "_")}_data_volume`;
     if (props.deleteDataOnDestroy) {
       this.dataVolume = new Volume(this, "DataVolume", {
         name: this.dataVolumeName,
-        labels: labelsFor(props.stackName, "volume", true),
+        labels: labelsFor(this, "volume", true),
       });
-      this.dataVolume.overrideLogicalId(DATA_VOLUME_ADDRESS.split(".")[1]);
+      this.dataVolume.overrideLogicalId(volumeLogicalId);
     } else {
-      // If the volume was managed before (the opt-in was on), forget it instead of destroying it.
-      TerraformStack.of(this).addOverride("removed", [
-        { from: DATA_VOLUME_ADDRESS, lifecycle: { destroy: false } },
-      ]);
+      // if the volume was managed before (the opt-in was on), forget it instead of destroying it
+      RemovedBlocks.of(this).forget(`docker_volume.${volumeLogicalId}`);
     }
 
-    const passwordFile = `${SecretsMount.dbDir}/${props.passwordFileName ?? "database_password"}`;
+    const passwordFile = props.secrets.databasePath(props.password);
     this.socketVolume = new Volume(this, "SocketVolume", {
-      name: `${props.namePrefix}-pgsocket`,
-      labels: labelsFor(props.stackName, "volume"),
+      name: socketVolumeName,
+      labels: labelsFor(this, "volume"),
     });
     const socketDir = "/var/run/postgresql";
-    const probe = ["pg_isready", "-h", "127.0.0.1", "-p", String(this.port)];
-    this.container = new Container(this, "Container", withRuntimeConfigLabel({
-      name: `${props.namePrefix}-db`,
-      image: this.image.imageId,
-      // a non-default port is set on the server; the image's entrypoint passes these through
-      command: this.port === PostgresImageContract.port ? undefined : ["postgres", "-c", `port=${this.port}`],
-      env: [
-        `${PostgresImageContract.env.user}=${this.username}`,
-        `${PostgresImageContract.env.db}=${this.databaseName}`,
-        `${PostgresImageContract.env.passwordFile}=${passwordFile}`,
-      ],
-      volumes: [
-        {
-          volumeName: this.dataVolume?.name ?? this.dataVolumeName,
-          containerPath: PostgresImageContract.dataDirectory,
-          readOnly: false,
+    const probe = ["pg_isready", "-h", "127.0.0.1", "-p", String(port)];
+    this.container = new Container(
+      this,
+      "Container",
+      withRuntimeConfigLabel({
+        name: props.name,
+        image: this.image.imageId,
+        // a non-default port is set on the server; the image's entrypoint passes these through
+        command: port === PostgresImageContract.port ? undefined : ["postgres", "-c", `port=${port}`],
+        env: [
+          `${PostgresImageContract.env.user}=${username}`,
+          `${PostgresImageContract.env.db}=${databaseName}`,
+          `${PostgresImageContract.env.passwordFile}=${passwordFile}`,
+        ],
+        volumes: [
+          {
+            volumeName: this.dataVolume?.name ?? this.dataVolumeName,
+            containerPath: PostgresImageContract.dataDirectory,
+            readOnly: false,
+          },
+          {
+            volumeName: props.secrets.volume.name,
+            containerPath: SecretsMount.containerPath,
+            readOnly: true,
+          },
+          { volumeName: this.socketVolume.name, containerPath: socketDir, readOnly: false },
+        ],
+        networksAdvanced: [{ name: props.network.id, aliases: props.alias ? [props.alias] : undefined }],
+        // -h 127.0.0.1: the entrypoint's first-run server listens on the socket only, so a TCP probe
+        // turns healthy only once the real server is up
+        healthcheck: {
+          test: ["CMD", ...probe, "-U", username, "-d", databaseName],
+          // pg_isready is a small C program: probing often costs little and shortens every deploy
+          interval: "2s",
+          timeout: "5s",
+          retries: 30,
+          startPeriod: "10s",
         },
-        { volumeName: props.secrets.volume.name, containerPath: SecretsMount.containerPath, readOnly: true },
-        { volumeName: this.socketVolume.name, containerPath: socketDir, readOnly: false },
-      ],
-      networksAdvanced: [{ name: props.network.id, aliases: [this.host] }],
-      // -h 127.0.0.1: the entrypoint's first-run server listens on the socket only, so a TCP probe
-      // turns healthy only once the real server is up
-      healthcheck: {
-        test: ["CMD", ...probe, "-U", this.username, "-d", this.databaseName],
-        // pg_isready is a small C program: probing often costs little and shortens every deploy
-        interval: "2s",
-        timeout: "5s",
-        retries: 30,
-        startPeriod: "10s",
-      },
-      wait: true,
-      waitTimeout: 180,
-      restart: "unless-stopped",
-      stopSignal: "SIGINT",
-      stopTimeout: 60,
-      destroyGraceSeconds: 60,
-      ...rotatedLogs(),
-      ...memoryLimits(props.memoryMb ?? 512),
-      readOnly: true,
-      tmpfs: { "/tmp": "rw,nosuid,nodev,noexec" },
-      // what the entrypoint needs as root before it drops to the postgres user; written with the
-      // CAP_ prefix the engine reports back, or every plan would replace the container
-      ...dropPrivileges("CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FOWNER", "CAP_SETGID", "CAP_SETUID"),
-      labels: labelsFor(props.stackName, "database", true),
-      dependsOn: [props.secrets.writer],
-      lifecycle: { precondition: [succeeded(props.secrets.writer, "Writing the secret files")] },
-    }));
+        wait: true,
+        waitTimeout: 180,
+        restart: "unless-stopped",
+        stopSignal: "SIGINT",
+        stopTimeout: 60,
+        destroyGraceSeconds: 60,
+        ...rotatedLogs(),
+        ...memoryLimits(memoryMb),
+        readOnly: true,
+        tmpfs: { "/tmp": "rw,nosuid,nodev,noexec" },
+        // what the entrypoint needs as root before it drops to the postgres user; written with the
+        // CAP_ prefix the engine reports back, or every plan would replace the container
+        ...dropPrivileges("CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FOWNER", "CAP_SETGID", "CAP_SETUID"),
+        labels: labelsFor(this, "database", true),
+        dependsOn: [props.secrets.writer],
+        lifecycle: { precondition: [succeeded(props.secrets.writer, "Writing the secret files")] },
+      }),
+    );
 
-    const revision = props.secrets.dbRevision;
-    const psqlScript = [
-      `\\set pw \`cat ${passwordFile}\``,
-      `ALTER ROLE :"role" WITH PASSWORD :'pw';`,
-    ].join("\n");
-    const syncName = `${props.namePrefix}-db-password`;
+    const psqlScript = [`\\set pw \`cat ${passwordFile}\``, `ALTER ROLE :"role" WITH PASSWORD :'pw';`].join(
+      "\n",
+    );
     this.passwordSync = new Container(this, "PasswordSync", {
-      name: syncName,
+      name: `${props.name}-password`,
       image: this.image.imageId,
       user: `${PostgresImageContract.uid}:${PostgresImageContract.gid}`,
       entrypoint: ["/bin/sh", "-c"],
       // the password never reaches argv or the environment: psql reads the file itself
       command: [
-        `psql -v ON_ERROR_STOP=1 -q -h ${socketDir} -p ${this.port} -U ${this.username} -d ${this.databaseName} -v role=${this.username} <<'SQL'\n${psqlScript}\nSQL`,
+        `psql -v ON_ERROR_STOP=1 -q -h ${socketDir} -p ${port} -U ${username} -d ${databaseName} -v role=${username} <<'SQL'\n${psqlScript}\nSQL`,
       ],
       networkMode: "none",
       volumes: [
@@ -173,8 +268,24 @@ export class PostgresDatabase extends Construct {
       ...dropPrivileges(),
       ...oneShot(),
       // a new password revision replaces (re-runs) it
-      labels: labelsFor(props.stackName, "secrets", false, { "django-cdktf.password-revision": revision }),
+      labels: labelsFor(this, "secrets", false, {
+        [LabelKeys.passwordRevision]: props.secrets.databaseRevision,
+      }),
       dependsOn: [this.container],
     });
+
+    this.connection = {
+      host: props.alias ?? props.name,
+      port,
+      databaseName,
+      username,
+      password: props.password,
+      network: props.network,
+    };
+  }
+
+  /** The one-shot clients must wait for: after it, the server is up and the password is current. */
+  get ready(): Container {
+    return this.passwordSync;
   }
 }

@@ -1,21 +1,32 @@
 import { Construct } from "constructs";
 import { Container } from "@cdktf/provider-docker/lib/container";
 import { Volume } from "@cdktf/provider-docker/lib/volume";
-import { dropPrivileges, labelsFor, oneShot } from "./common";
-import { DjangoImageContract, PostgresImageContract, SecretsMount } from "./env-contract";
-import { SecretFile } from "./secret-store";
+import { dropPrivileges, labelsFor, oneShot } from "./container-options";
+import { DjangoImageContract, PostgresImageContract, SecretsMount } from "./contracts";
+import { dockerNameProblem, pinnedImageProblem, validateProps } from "./validation";
+
+/** A secret value kept in a file on the machine that runs Terraform; only its path is configured. */
+export interface SecretFile {
+  /** File name inside the containers, e.g. `database_password`. */
+  readonly name: string;
+  /**
+   * Where Terraform reads the value at apply time: a path relative to the stack's working
+   * directory (`cdktf.out/stacks/<stack>`), so the synthesized JSON is the same on every machine.
+   */
+  readonly source: string;
+  /** Changes exactly when the value changes (a keyed digest, never the value itself). */
+  readonly revision: string;
+}
 
 export interface SecretsProps {
-  readonly namePrefix: string;
-  readonly stackName: string;
-  /** Image with a POSIX shell, run once as root to set ownership (the postgres image is). */
+  /** Docker name of the volume and of the one-shot that fills it. */
+  readonly name: string;
+  /** Image with a POSIX shell, run once as root to set ownership (the postgres image is one). */
   readonly toolImage: string;
-  /** Secret files for the app (readable by the Django user only). */
-  readonly appSecrets: readonly SecretFile[];
-  /** Secret files for the database (readable by the postgres user only). */
-  readonly dbSecrets: readonly SecretFile[];
-  /** The path Terraform reads a secret file from (relative to its working directory). */
-  readonly sourcePath: (file: SecretFile) => string;
+  /** Files for the app (readable by the Django image's user only). @default [] */
+  readonly appFiles?: readonly SecretFile[];
+  /** Files for the database (readable by the postgres user only). @default [] */
+  readonly databaseFiles?: readonly SecretFile[];
 }
 
 /**
@@ -23,11 +34,10 @@ export interface SecretsProps {
  * Terraform state or `docker inspect`:
  *
  * a short-lived container (root, no network) gets the files through `upload.source`, which
- * Terraform reads from SECRETS_DIR at apply time and keeps only the path of; it writes them into
- * a named volume and hands each to its reader (mode 0400). The services mount that volume
- * read-only and get `*_FILE` variables. A new secret value changes `source_hash` (a salted
- * digest), which re-runs the container. `upload` cannot target a read-only container, hence the
- * separate writer.
+ * Terraform reads at apply time and keeps only the path of; it writes them into a named volume and
+ * hands each to its reader (mode 0400). The services mount that volume read-only and get `*_FILE`
+ * variables. A new secret value changes `source_hash` (the revision), which re-runs the container.
+ * `upload` cannot target a read-only container, hence the separate writer.
  */
 export class Secrets extends Construct {
   readonly volume: Volume;
@@ -35,14 +45,31 @@ export class Secrets extends Construct {
   /** Changes whenever an app secret changes: services label themselves with it to restart. */
   readonly appRevision: string;
   /** Changes whenever a database secret changes. */
-  readonly dbRevision: string;
+  readonly databaseRevision: string;
+  private readonly appFiles: readonly SecretFile[];
+  private readonly databaseFiles: readonly SecretFile[];
 
   constructor(scope: Construct, id: string, props: SecretsProps) {
     super(scope, id);
-    this.volume = new Volume(this, "Volume", {
-      name: `${props.namePrefix}-secrets`,
-      labels: labelsFor(props.stackName, "volume"),
-    });
+    const appFiles = (this.appFiles = props.appFiles ?? []);
+    const databaseFiles = (this.databaseFiles = props.databaseFiles ?? []);
+    validateProps(this, () => [
+      {
+        prop: "name",
+        value: props.name,
+        problem: dockerNameProblem(props.name),
+        fix: "use a Docker object name, e.g. django-dev-secrets",
+      },
+      {
+        prop: "toolImage",
+        value: props.toolImage,
+        problem: pinnedImageProblem(props.toolImage),
+        fix: "give an image with a POSIX shell and a version tag, e.g. postgres:17",
+      },
+      ...[...fileChecks("appFiles", appFiles), ...fileChecks("databaseFiles", databaseFiles)],
+    ]);
+
+    this.volume = new Volume(this, "Volume", { name: props.name, labels: labelsFor(this, "volume") });
     const app = { dir: SecretsMount.appDir, uid: DjangoImageContract.uid, gid: DjangoImageContract.gid };
     const db = { dir: SecretsMount.dbDir, uid: PostgresImageContract.uid, gid: PostgresImageContract.gid };
     const script = [
@@ -54,12 +81,12 @@ export class Secrets extends Construct {
     const upload = (dir: string, files: readonly SecretFile[]) =>
       files.map((f) => ({
         file: `${dir}/${f.name}`,
-        source: props.sourcePath(f),
+        source: f.source,
         sourceHash: f.revision,
         permissions: "0400",
       }));
     this.writer = new Container(this, "Writer", {
-      name: `${props.namePrefix}-secrets`,
+      name: props.name,
       image: props.toolImage,
       user: "0:0",
       entrypoint: ["/bin/sh", "-c"],
@@ -69,11 +96,61 @@ export class Secrets extends Construct {
       ...dropPrivileges("CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FOWNER"),
       ...oneShot(),
       volumes: [{ volumeName: this.volume.name, containerPath: SecretsMount.containerPath, readOnly: false }],
-      upload: [...upload(app.dir, props.appSecrets), ...upload(db.dir, props.dbSecrets)],
-      labels: labelsFor(props.stackName, "secrets"),
+      upload: [...upload(app.dir, appFiles), ...upload(db.dir, databaseFiles)],
+      labels: labelsFor(this, "secrets"),
     });
     const revision = (files: readonly SecretFile[]) => files.map((f) => f.revision.slice(0, 12)).join("-");
-    this.appRevision = revision(props.appSecrets);
-    this.dbRevision = revision(props.dbSecrets);
+    this.appRevision = revision(appFiles);
+    this.databaseRevision = revision(databaseFiles);
   }
+
+  /** Whether `file` is one of the app's files. */
+  hasAppFile(file: SecretFile): boolean {
+    return this.appFiles.some((f) => sameFile(f, file));
+  }
+
+  /** Whether `file` is one of the database's files. */
+  hasDatabaseFile(file: SecretFile): boolean {
+    return this.databaseFiles.some((f) => sameFile(f, file));
+  }
+
+  /** Path of an app secret inside the containers that mount the volume. */
+  appPath(file: SecretFile): string {
+    return `${SecretsMount.appDir}/${file.name}`;
+  }
+
+  /** Path of a database secret inside the containers that mount the volume. */
+  databasePath(file: SecretFile): string {
+    return `${SecretsMount.dbDir}/${file.name}`;
+  }
+}
+
+function sameFile(a: SecretFile, b: SecretFile): boolean {
+  return a.name === b.name && a.source === b.source;
+}
+
+function fileChecks(prop: string, files: readonly SecretFile[]) {
+  const names = files.map((f) => f.name);
+  return files.flatMap((f, i) => [
+    {
+      prop: `${prop}[${i}].name`,
+      value: f.name,
+      problem: /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,99}$/.test(f.name) ? undefined : "must be a plain file name",
+      fix: "use letters, digits, '_', '.' and '-', e.g. database_password",
+    },
+    {
+      prop: `${prop}[${i}].name`,
+      value: f.name,
+      problem: names.indexOf(f.name) === i ? undefined : "is given twice",
+      fix: "give each secret file its own name",
+    },
+    {
+      prop: `${prop}[${i}].revision`,
+      value: f.revision,
+      problem: /^[0-9a-f]{12,}$/.test(f.revision)
+        ? undefined
+        : "must be a hex digest of 12 or more characters",
+      fix: "derive it from the value with a keyed hash; it must change exactly when the value does",
+    },
+  ]);
 }

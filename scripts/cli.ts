@@ -6,13 +6,7 @@
  */
 import { spawnSync } from "child_process";
 import * as path from "path";
-import {
-  PrerequisiteError,
-  checkDocker,
-  findProviderMirror,
-  findTerraform,
-  toolchainEnv,
-} from "./toolchain";
+import { PrerequisiteError, checkDocker, findProviderMirror, findTerraform, toolchainEnv } from "./toolchain";
 
 const COMMANDS = ["synth", "diff", "deploy", "destroy", "output"] as const;
 type Command = (typeof COMMANDS)[number];
@@ -39,7 +33,11 @@ async function main(argv: string[]): Promise<number> {
       const terraform = findTerraform();
       const docker = command === "output" ? "" : await checkDocker();
       const mirror = findProviderMirror();
-      const prepared = toolchainEnv(terraform, mirror, path.join(root, "node_modules", ".cache", "django-cdktf"));
+      const prepared = toolchainEnv(
+        terraform,
+        mirror,
+        path.join(root, "node_modules", ".cache", "django-cdktf"),
+      );
       env = prepared.env;
       // cdktf's lock step asks the registry for checksums; a mirror is all an air-gapped host has
       if (mirror && !rest.includes("--skip-provider-lock")) extra.push("--skip-provider-lock");

@@ -9,14 +9,10 @@
  * files and writes stdout.
  */
 import { readFileSync } from "fs";
-import { PlanFormatError } from "./plan-summary/plan";
-import {
-  CommentOptions,
-  MIN_SECRET_LENGTH,
-  StackInput,
-  renderComment,
-} from "./plan-summary/render";
+import { PlanFormatError } from "./plan-summary/parse";
+import { CommentOptions, MIN_SECRET_LENGTH, StackInput, renderComment } from "./plan-summary/render";
 
+export * from "./plan-summary/parse";
 export * from "./plan-summary/plan";
 export * from "./plan-summary/render";
 
@@ -104,17 +100,13 @@ export function parseArgs(argv: readonly string[]): ParseResult {
       case "--stack": {
         const at = value.indexOf("=");
         if (at <= 0 || at === value.length - 1) {
-          errors.push(
-            `${given} is not NAME=PLAN_JSON[:PLAN_TEXT]; write e.g. ${EXAMPLES["--stack"]}`,
-          );
+          errors.push(`${given} is not NAME=PLAN_JSON[:PLAN_TEXT]; write e.g. ${EXAMPLES["--stack"]}`);
           break;
         }
         // Paths may not contain ":"; the plan text is optional.
         const [planPath, textPath, ...rest] = value.slice(at + 1).split(":");
         if (rest.length > 0 || planPath === "" || textPath === "") {
-          errors.push(
-            `${given}: expected PLAN_JSON or PLAN_JSON:PLAN_TEXT after "=", without other ":"`,
-          );
+          errors.push(`${given}: expected PLAN_JSON or PLAN_JSON:PLAN_TEXT after "=", without other ":"`);
           break;
         }
         addStack({ stack: value.slice(0, at), planPath, textPath, failed: false }, given);
@@ -135,10 +127,7 @@ export function parseArgs(argv: readonly string[]): ParseResult {
       case "--redact-env":
         for (const env of value.split(",").filter(Boolean)) {
           if (ENV_NAME.test(env)) redactEnv.push(env);
-          else
-            errors.push(
-              `${given}: "${env}" is not an environment variable name (letters, digits, "_")`,
-            );
+          else errors.push(`${given}: "${env}" is not an environment variable name (letters, digits, "_")`);
         }
         break;
     }
@@ -162,10 +151,7 @@ const EXAMPLES: Record<string, string> = {
 export type ReadFile = (path: string) => string;
 
 /** Reads and parses the files named in the arguments; errors name the stack, the file and the fix. */
-export function loadInputs(
-  args: CliArgs,
-  read: ReadFile,
-): { inputs: StackInput[]; errors: string[] } {
+export function loadInputs(args: CliArgs, read: ReadFile): { inputs: StackInput[]; errors: string[] } {
   const inputs: StackInput[] = [];
   const errors: string[] = [];
   for (const s of args.stacks) {
@@ -189,9 +175,7 @@ export function loadInputs(
       try {
         planText = read(s.textPath);
       } catch (e) {
-        errors.push(
-          `stack "${s.stack}": cannot read plan text "${s.textPath}" (${describeIoError(e)})`,
-        );
+        errors.push(`stack "${s.stack}": cannot read plan text "${s.textPath}" (${describeIoError(e)})`);
         continue;
       }
     }

@@ -2,6 +2,7 @@
 # The README's test command, and what CI runs: sets up everything the suites need on a fresh
 # machine, then runs them all. A suite whose tools cannot exist here says so and is skipped.
 #
+#   lint      tsc (strict), prettier, ESLint with the layer rule                  (npm run build, npm run lint)
 #   unit      jest: config, constructs, policy rules, snapshot, plan summary       (npm test)
 #   django    Django's tests against a real PostgreSQL, and checkov on the Dockerfile
 #   docker    the image built and run in a real Docker engine                       (npm run test:docker)
@@ -27,6 +28,9 @@ fi
 
 step "type check (tsc)"
 npm run --silent build
+
+step "format and lint (prettier, ESLint)"
+npm run --silent lint
 
 step "unit tests"
 npm test --silent

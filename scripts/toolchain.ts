@@ -9,7 +9,9 @@ import * as http from "http";
 import * as os from "os";
 import * as path from "path";
 
-export const PROVIDER = { namespace: "kreuzwerker", type: "docker", version: "3.6.2" } as const;
+import { DOCKER_PROVIDER } from "../stacks/provider-version";
+
+export const PROVIDER = DOCKER_PROVIDER;
 /** `removed` blocks (used to forget a data volume instead of deleting it) need 1.7. */
 const MIN_VERSION = [1, 7] as const;
 
@@ -45,7 +47,7 @@ export function findTerraform(env: NodeJS.ProcessEnv = process.env): Terraform {
     const binary = onPath(name);
     if (!binary) continue;
     const out = spawnSync(binary, ["version", "-json"], { encoding: "utf8", timeout: 30_000 });
-    let version = "";
+    let version: string;
     try {
       version = JSON.parse(out.stdout).terraform_version ?? "";
     } catch {
@@ -71,7 +73,7 @@ export function findTerraform(env: NodeJS.ProcessEnv = process.env): Terraform {
   );
 }
 
-/** Directory holding `<host>/kreuzwerker/docker/3.6.2/<os>_<arch>/`, if any. */
+/** Directory holding `<host>/kreuzwerker/docker/<version>/<os>_<arch>/`, if any. */
 export function findProviderMirror(env: NodeJS.ProcessEnv = process.env): string | undefined {
   const explicit = env.TF_PROVIDER_MIRROR;
   const dirs = explicit ? [explicit] : [path.join(os.homedir(), ".terraform.d", "plugins")];
@@ -134,7 +136,10 @@ export async function checkDocker(env: NodeJS.ProcessEnv = process.env): Promise
       }).trim();
       return `Docker ${version} at ${host}`;
     } catch (e) {
-      const stderr = String((e as { stderr?: string }).stderr ?? "").trim().split("\n").pop();
+      const stderr = String((e as { stderr?: string }).stderr ?? "")
+        .trim()
+        .split("\n")
+        .pop();
       throw new PrerequisiteError(`Docker is not reachable at ${host}: ${stderr || "no answer"}. ${fix}`);
     }
   }
@@ -143,7 +148,11 @@ export async function checkDocker(env: NodeJS.ProcessEnv = process.env): Promise
   }
   const request = host.startsWith("unix://")
     ? { socketPath: host.slice("unix://".length), path: "/_ping" }
-    : { host: new URL(host.replace("tcp://", "http://")).hostname, port: Number(new URL(host.replace("tcp://", "http://")).port || 2375), path: "/_ping" };
+    : {
+        host: new URL(host.replace("tcp://", "http://")).hostname,
+        port: Number(new URL(host.replace("tcp://", "http://")).port || 2375),
+        path: "/_ping",
+      };
   await new Promise<void>((resolve, reject) => {
     const req = http.get({ ...request, timeout: 10_000 }, (res) => {
       res.resume();
@@ -173,14 +182,18 @@ export function toolchainEnv(
   const userConfig = env.TF_CLI_CONFIG_FILE;
   if (mirror) {
     if (userConfig && fs.existsSync(userConfig) && !env.TF_PROVIDER_MIRROR) {
-      notes.push(`using your TF_CLI_CONFIG_FILE (${userConfig}); the provider mirror at ${mirror} is not added to it`);
+      notes.push(
+        `using your TF_CLI_CONFIG_FILE (${userConfig}); the provider mirror at ${mirror} is not added to it`,
+      );
     } else {
       out.TF_CLI_CONFIG_FILE = writeCliConfig(mirror, configDir);
       notes.push(`docker provider ${PROVIDER.version} from the local mirror ${mirror}`);
     }
   } else {
     if (userConfig && !fs.existsSync(userConfig)) delete out.TF_CLI_CONFIG_FILE;
-    notes.push(`no local provider mirror: ${terraform.flavour} downloads ${PROVIDER.namespace}/${PROVIDER.type} ${PROVIDER.version} from its registry`);
+    notes.push(
+      `no local provider mirror: ${terraform.flavour} downloads ${PROVIDER.namespace}/${PROVIDER.type} ${PROVIDER.version} from its registry`,
+    );
   }
   return { env: out, notes };
 }

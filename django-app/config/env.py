@@ -1,7 +1,8 @@
 """Every environment variable the app reads, parsed and validated here and nowhere else.
 
-The names are the contract with the stack (constructs/env-contract.ts, ``DjangoEnv``), which is the
-seed's ``.env`` vocabulary. Parsing is strict: a value that makes no sense is rejected with the
+The names are the contract with the stack, which is the seed's ``.env`` vocabulary; their defaults
+come from ``contract.json`` beside this file, generated from the stack's settings table
+(config/settings.ts, ``npm run generate``), so the image and the stack cannot disagree. Parsing is strict: a value that makes no sense is rejected with the
 variable's name, the bad value and the fix, and every problem is reported at once, instead of being
 guessed at (the seed's ``bool(os.environ.get("DEBUG"))`` turned ``DEBUG=False`` into True).
 
@@ -10,12 +11,26 @@ An empty value counts as unset, because compose passes an undefined ``${VAR}`` t
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
+
+with open(Path(__file__).with_name("contract.json"), encoding="utf-8") as _contract:
+    DEFAULTS: dict[str, str | None] = json.load(_contract)["variables"]
+
+
+def default(name: str) -> str:
+    """The stack's default for NAME, as the variable's text (the contract lists every name read here)."""
+    value = DEFAULTS[name]
+    if value is None:
+        raise KeyError(f"{name} has no default in contract.json")
+    return value
+
 
 TRUE = ("true", "1", "yes", "on")
 FALSE = ("false", "0", "no", "off")
@@ -174,11 +189,11 @@ def _origins(reader: _Reader, name: str) -> tuple[str, ...]:
 def _log_level(reader: _Reader) -> str:
     value = reader.raw("DJANGO_LOGLEVEL")
     if value is None:
-        return "INFO"
+        return default("DJANGO_LOGLEVEL")
     level = value.strip().upper()  # the seed's .env says "info"
     if level not in LOG_LEVELS:
         reader.problems.append(f'DJANGO_LOGLEVEL must be one of {"/".join(LOG_LEVELS)}, got "{value}"')
-        return "INFO"
+        return default("DJANGO_LOGLEVEL")
     return level
 
 
@@ -187,26 +202,29 @@ def django_env(environ: Mapping[str, str] = os.environ) -> DjangoEnv:
     r = _Reader(environ)
     env = DjangoEnv(
         secret_key=r.secret("DJANGO_SECRET_KEY"),
-        debug=r.boolean("DEBUG"),
+        debug=r.boolean("DEBUG", default("DEBUG") == "true"),
         log_level=_log_level(r),
-        allowed_hosts=r.items("DJANGO_ALLOWED_HOSTS", ("localhost", "127.0.0.1", "[::1]")),
+        allowed_hosts=r.items("DJANGO_ALLOWED_HOSTS", tuple(default("DJANGO_ALLOWED_HOSTS").split(","))),
         csrf_trusted_origins=_origins(r, "DJANGO_CSRF_TRUSTED_ORIGINS"),
-        secure_proxy_ssl_header=r.boolean("DJANGO_SECURE_PROXY_SSL_HEADER"),
-        secure_ssl_redirect=r.boolean("DJANGO_SECURE_SSL_REDIRECT"),
-        secure_cookies=r.boolean("DJANGO_SECURE_COOKIES"),
-        secure_hsts_seconds=r.integer("DJANGO_SECURE_HSTS_SECONDS", 0, minimum=0),
+        secure_proxy_ssl_header=r.boolean(
+            "DJANGO_SECURE_PROXY_SSL_HEADER", default("DJANGO_SECURE_PROXY_SSL_HEADER") == "true"
+        ),
+        secure_ssl_redirect=r.boolean("DJANGO_SECURE_SSL_REDIRECT", default("DJANGO_SECURE_SSL_REDIRECT") == "true"),
+        secure_cookies=r.boolean("DJANGO_SECURE_COOKIES", default("DJANGO_SECURE_COOKIES") == "true"),
+        secure_hsts_seconds=r.integer(
+            "DJANGO_SECURE_HSTS_SECONDS", int(default("DJANGO_SECURE_HSTS_SECONDS")), minimum=0
+        ),
         database_engine=r.choice(
             "DATABASE_ENGINE",
             DATABASE_ENGINES,
-            POSTGRESQL,
+            DATABASE_ENGINES[default("DATABASE_ENGINE")],
             "postgresql or django.db.backends.postgresql (the old postgresql_psycopg2 names are read as postgresql)",
         ),
-        # The defaults are the postgres image's own (POSTGRES_USER, POSTGRES_DB), not secrets.
-        database_name=r.string("DATABASE_NAME", "postgres"),
-        database_username=r.string("DATABASE_USERNAME", "postgres"),
+        database_name=r.string("DATABASE_NAME", default("DATABASE_NAME")),
+        database_username=r.string("DATABASE_USERNAME", default("DATABASE_USERNAME")),
         database_password=r.secret("DATABASE_PASSWORD"),
-        database_host=r.string("DATABASE_HOST", "localhost"),
-        database_port=r.integer("DATABASE_PORT", 5432, minimum=1, maximum=65535),
+        database_host=r.string("DATABASE_HOST", default("DATABASE_HOST")),
+        database_port=r.integer("DATABASE_PORT", int(default("DATABASE_PORT")), minimum=1, maximum=65535),
     )
     r.check()
     return env
@@ -216,8 +234,8 @@ def gunicorn_env(environ: Mapping[str, str] = os.environ) -> GunicornEnv:
     """Gunicorn's settings from the environment; raises EnvError naming every bad variable."""
     r = _Reader(environ)
     env = GunicornEnv(
-        workers=r.integer("GUNICORN_WORKERS", 2, minimum=1),
-        threads=r.integer("GUNICORN_THREADS", 4, minimum=1),
+        workers=r.integer("GUNICORN_WORKERS", int(default("GUNICORN_WORKERS")), minimum=1),
+        threads=r.integer("GUNICORN_THREADS", int(default("GUNICORN_THREADS")), minimum=1),
         timeout=r.integer("GUNICORN_TIMEOUT", 30, minimum=1),
         graceful_timeout=r.integer("GUNICORN_GRACEFUL_TIMEOUT", 20, minimum=1),
         log_level=_log_level(r),

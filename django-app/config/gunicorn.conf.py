@@ -1,7 +1,7 @@
 """Gunicorn settings (docker-entrypoint serve: gunicorn -c config/gunicorn.conf.py).
 
 Sizing comes from GUNICORN_* (validated in config.env); the rest is fixed by the image contract
-(constructs/env-contract.ts: port 8000, read-only root filesystem with a tmpfs on /tmp).
+(constructs/contracts.ts: port 8000, read-only root filesystem with a tmpfs on /tmp).
 """
 
 from config.env import gunicorn_env

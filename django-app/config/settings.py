@@ -1,5 +1,5 @@
 """Django settings. Every value that varies between deployments comes from config.env, which reads
-and validates the environment (names: constructs/env-contract.ts); nothing here reads os.environ."""
+and validates the environment (names: constructs/contracts.ts); nothing here reads os.environ."""
 
 from pathlib import Path
 

@@ -1,19 +1,15 @@
 /**
  * Renders plan summaries as the markdown body of the pull-request comment. Pure: no I/O.
  */
+import { PathStep, PlanResourceChange, isRecord, markedAt, valueAt } from "./parse";
 import {
   ChangeInfo,
   ChangeKind,
-  PathStep,
-  PlanResourceChange,
   StackSummary,
   changedPaths,
   classifyActions,
   formatPath,
-  isRecord,
-  markedAt,
   summarizeStack,
-  valueAt,
 } from "./plan";
 
 /** The workflow finds its own comment by this marker, so it can edit it instead of adding one. */
@@ -77,23 +73,16 @@ export function renderComment(inputs: readonly StackInput[], options: CommentOpt
     limit - skeleton.length - NOTE_RESERVE * sections.filter(Boolean).length,
     sections.map((r) => (r ? r.text.length : 0)),
   );
-  let body = join([
-    head,
-    ...sections.map((r, i) => (r ? renderSection(r, allowances[i]) : "")),
-    foot,
-  ]);
+  let body = join([head, ...sections.map((r, i) => (r ? renderSection(r, allowances[i]) : "")), foot]);
   body = redact(body, secrets);
   // Only reachable with absurd inputs (a limit smaller than the summary itself).
-  if (body.length > limit)
-    body = `${body.slice(0, limit - 40)}\n\n_(comment cut at ${limit} characters)_\n`;
+  if (body.length > limit) body = `${body.slice(0, limit - 40)}\n\n_(comment cut at ${limit} characters)_\n`;
   return body;
 }
 
 function renderHead(reports: readonly Report[], options: CommentOptions): string {
   const lines = [COMMENT_MARKER, "## Infrastructure plan", ""];
-  const tools = [
-    ...new Set(reports.flatMap((r) => (!r.failed && r.summary.tool ? [r.summary.tool] : []))),
-  ];
+  const tools = [...new Set(reports.flatMap((r) => (!r.failed && r.summary.tool ? [r.summary.tool] : [])))];
   const about = [
     `${reports.length} stack${reports.length === 1 ? "" : "s"}`,
     options.commit ? `commit ${code(options.commit.slice(0, 12))}` : undefined,
@@ -262,9 +251,7 @@ export function renderResourceChanges(summary: StackSummary): string {
         if (kind === "replace" && !forces && !scalarOnBothSides(rc, path)) continue;
         const from = renderValue(rc, "before", path);
         const to = renderValue(rc, "after", path);
-        lines.push(
-          `  ~ ${formatPath(path)}: ${from} -> ${to}${forces ? "  # forces replacement" : ""}`,
-        );
+        lines.push(`  ~ ${formatPath(path)}: ${from} -> ${to}${forces ? "  # forces replacement" : ""}`);
       }
     }
     lines.push("");
@@ -292,11 +279,7 @@ function scalarOnBothSides(rc: PlanResourceChange, path: readonly PathStep[]): b
   return scalar(valueAt(rc.change.before, path)) && scalar(valueAt(rc.change.after, path));
 }
 
-function renderValue(
-  rc: PlanResourceChange,
-  side: "before" | "after",
-  path: readonly PathStep[],
-): string {
+function renderValue(rc: PlanResourceChange, side: "before" | "after", path: readonly PathStep[]): string {
   const change = rc.change;
   if (markedAt(side === "before" ? change.before_sensitive : change.after_sensitive, path))
     return "(sensitive)";
@@ -331,10 +314,7 @@ function pastTense(kind: ChangeKind): string {
 /** At most MAX_LISTED items, then a line saying how many were left out. */
 function capped<T>(items: readonly T[]): (T | string)[] {
   if (items.length <= MAX_LISTED) return [...items];
-  return [
-    ...items.slice(0, MAX_LISTED),
-    `… and ${items.length - MAX_LISTED} more (see the full plan)`,
-  ];
+  return [...items.slice(0, MAX_LISTED), `… and ${items.length - MAX_LISTED} more (see the full plan)`];
 }
 
 function code(text: string): string {
@@ -348,11 +328,7 @@ function cell(text: string): string {
 }
 
 function escapeHtml(text: string): string {
-  return text
-    .replace(/&/g, "&amp;")
-    .replace(/</g, "&lt;")
-    .replace(/>/g, "&gt;")
-    .replace(/"/g, "&quot;");
+  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 }
 
 function longestRun(text: string, ch: string): number {

@@ -2,7 +2,7 @@
  * The Django image also builds with BuildKit, the way the Terraform provider builds it: a tar of the
  * context (filtered by .dockerignore on the client side) posted to the Engine API's /build with
  * version=2. The docker CLI here has no buildx, so this test speaks to the API itself. The context is
- * exactly the file set the stack hashes (constructs/source-hash.ts), so this also proves that hash
+ * exactly the file set the stack hashes (constructs/build-context.ts), so this also proves that hash
  * covers everything the image needs.
  */
 import { randomBytes } from "crypto";
@@ -10,9 +10,11 @@ import * as fs from "fs";
 import * as http from "http";
 import * as os from "os";
 import * as path from "path";
-import { DjangoImageContract } from "../../constructs/env-contract";
-import { buildContextFiles } from "../../constructs/source-hash";
-import { DJANGO_APP, docker, mustDocker, mustRun, prepareEngine } from "./docker";
+import { DjangoImageContract } from "../../constructs/contracts";
+import { buildContextFiles } from "../../constructs/build-context";
+import { docker, mustDocker, prepareEngine } from "../../scripts/lib/docker";
+import { mustRun } from "../../scripts/lib/process";
+import { DJANGO_APP } from "../support/paths";
 
 const MINUTE = 60_000;
 jest.setTimeout(3 * MINUTE);
@@ -59,7 +61,11 @@ function buildWithBuildKit(tarPath: string, tag: string, buildArgs: Record<strin
         });
         response.on("end", () => {
           if (response.statusCode !== 200 || errors.length > 0 || !imageId) {
-            reject(new Error(`BuildKit build failed (HTTP ${response.statusCode}): ${errors.join("\n") || buffered}`));
+            reject(
+              new Error(
+                `BuildKit build failed (HTTP ${response.statusCode}): ${errors.join("\n") || buffered}`,
+              ),
+            );
           } else {
             resolve(imageId);
           }
@@ -72,7 +78,7 @@ function buildWithBuildKit(tarPath: string, tag: string, buildArgs: Record<strin
 }
 
 beforeAll(async () => {
-  const { pythonImage } = await prepareEngine();
+  const { python: pythonImage } = await prepareEngine();
   workDir = fs.mkdtempSync(path.join(os.tmpdir(), "django-buildkit-"));
   const tarPath = path.join(workDir, "context.tar");
   await mustRun("tar", [
@@ -109,7 +115,8 @@ describe("the Django image built with BuildKit through the Engine API", () => {
   });
 
   it("holds collected static files and the app, but no tests or dev requirements", async () => {
-    const probe = (...args: string[]) => docker("run", "--rm", "--read-only", "--network", "none", image, ...args);
+    const probe = (...args: string[]) =>
+      docker("run", "--rm", "--read-only", "--network", "none", image, ...args);
     expect((await probe("test", "-f", "/app/staticfiles/staticfiles.json")).code).toBe(0);
     expect((await probe("test", "-f", "/app/config/settings.py")).code).toBe(0);
     expect((await probe("test", "-e", "/app/core/tests")).code).not.toBe(0);

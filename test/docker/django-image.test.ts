@@ -13,8 +13,11 @@ import {
   PostgresImageContract,
   SecretsMount,
   fileVariant,
-} from "../../constructs/env-contract";
-import { DJANGO_APP, Result, docker, get, mustDocker, mustRun, prepareEngine, statusOf, waitFor } from "./docker";
+} from "../../constructs/contracts";
+import { docker, mustDocker, prepareEngine } from "../../scripts/lib/docker";
+import { get, statusOf, waitFor } from "../../scripts/lib/http";
+import { RunResult as Result, mustRun } from "../../scripts/lib/process";
+import { DJANGO_APP } from "../support/paths";
 
 const MINUTE = 60_000;
 jest.setTimeout(3 * MINUTE);
@@ -115,7 +118,7 @@ beforeAll(async () => {
       "build",
       "--force-rm", // a failed step leaves no container behind
       "--build-arg",
-      `${DjangoImageContract.baseImageBuildArg}=${base.pythonImage}`,
+      `${DjangoImageContract.baseImageBuildArg}=${base.python}`,
       "--tag",
       names.image,
       DJANGO_APP,
@@ -124,7 +127,7 @@ beforeAll(async () => {
   );
   await mustDocker("network", "create", names.network);
   await mustDocker("volume", "create", names.secrets);
-  await fillSecretsVolume(base.pythonImage);
+  await fillSecretsVolume(base.python);
 
   await mustDocker(
     "run",
@@ -143,7 +146,7 @@ beforeAll(async () => {
     `${PostgresImageContract.env.db}=${DB_NAME}`,
     "--env",
     `${PostgresImageContract.env.passwordFile}=${SecretsMount.dbDir}/database_password`,
-    base.postgresImage,
+    base.postgres,
   );
   await waitForDatabase();
 
@@ -241,7 +244,9 @@ describe("the Django image", () => {
 
   it(`runs every process as uid ${DjangoImageContract.uid}, never root`, async () => {
     const status = await mustDocker("exec", names.web, "cat", "/proc/1/status");
-    expect(status).toMatch(new RegExp(`^Uid:\\s+${DjangoImageContract.uid}\\s+${DjangoImageContract.uid}\\s`, "m"));
+    expect(status).toMatch(
+      new RegExp(`^Uid:\\s+${DjangoImageContract.uid}\\s+${DjangoImageContract.uid}\\s`, "m"),
+    );
     const top = await mustDocker("top", names.web, "-eo", "pid,uid,args");
     const uids = top
       .trim()
@@ -269,7 +274,11 @@ describe("the Django image", () => {
     const config = JSON.parse(
       await mustDocker("image", "inspect", "--format", "{{json .Config.Healthcheck}}", names.image),
     );
-    expect(config.Test).toEqual(["CMD", "docker-entrypoint", ...DjangoImageContract.commands.healthcheckLive]);
+    expect(config.Test).toEqual([
+      "CMD",
+      "docker-entrypoint",
+      ...DjangoImageContract.commands.healthcheckLive,
+    ]);
     await waitFor("docker to report the container healthy", 2 * MINUTE, async () => {
       const state = (await mustDocker("inspect", "--format", "{{.State.Health.Status}}", names.web)).trim();
       if (state === "unhealthy") throw new Error(`unhealthy:\n${await logsOf(names.web)}`);
@@ -311,7 +320,9 @@ describe("the Django image", () => {
       names.image,
     );
     expect(result.code).not.toBe(0);
-    expect(result.stdout + result.stderr).toContain('GUNICORN_WORKERS must be a whole number >= 1, got "many"');
+    expect(result.stdout + result.stderr).toContain(
+      'GUNICORN_WORKERS must be a whole number >= 1, got "many"',
+    );
   });
 
   it("is alive but not ready while the database is down, and ready again once it is back", async () => {

@@ -8,18 +8,10 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import {
-  Project,
-  RunResult,
-  Toolchain,
-  detectToolchain,
-  docker,
-  dockerOk,
-  freePort,
-  httpStatus,
-  removeDockerObjects,
-  standInImages,
-} from "./harness";
+import { execDocker, execDockerOk, removeDockerObjects, standInImages } from "../../scripts/lib/docker";
+import { httpStatus } from "../../scripts/lib/http";
+import { expectSuccess, psql } from "../support/e2e";
+import { detectToolchain, freePort, Project, Toolchain } from "../../scripts/lib/sandbox";
 
 jest.setTimeout(20 * 60_000);
 
@@ -34,7 +26,7 @@ const figures: string[] = [];
 
 beforeAll(async () => {
   if (!toolchain.ok) return;
-  const images = standInImages();
+  const images = await standInImages();
   const port = await freePort();
   prefix = `e2e${process.pid}`;
   url = `http://127.0.0.1:${port}`;
@@ -55,7 +47,7 @@ afterAll(async () => {
   project.writeEnv({ ...baseEnv, DELETE_DATA_ON_DESTROY: "true" });
   await project.cli("destroy", ["--auto-approve"]);
   removeDockerObjects(`${prefix}-`);
-  dockerOk(["rmi", upgraded()]);
+  execDockerOk(["rmi", upgraded()]);
   project.remove();
 });
 
@@ -64,7 +56,8 @@ const step = toolchain.ok ? it : it.skip;
 
 /** Every file below `dir`, except provider binaries that `terraform init` copied there. */
 function filesUnder(dir: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true, recursive: true })
+  return fs
+    .readdirSync(dir, { withFileTypes: true, recursive: true })
     .filter((e) => e.isFile())
     .map((e) => path.join(e.parentPath ?? e.path, e.name))
     .filter((f) => !f.includes(`${path.sep}.terraform${path.sep}providers${path.sep}`));
@@ -75,17 +68,12 @@ function flat(output: string): string {
   return output.replace(/[│╷╵]/g, " ").replace(/\s+/g, " ");
 }
 
-function expectSuccess(result: RunResult): void {
-  if (result.code !== 0) throw new Error(`command failed (exit ${result.code}):\n${result.output.slice(-6000)}`);
-}
-
 const db = () => `${prefix}-${STACK}-db`;
 /** A second tag of the postgres stand-in: to Terraform, a new PostgreSQL image. */
 const upgraded = () => `${baseEnv.POSTGRES_IMAGE.split(":")[0]}:${prefix}-upgrade`;
 const web = () => `${prefix}-${STACK}-web`;
 const volume = () => `${prefix}-${STACK}-pgdata`;
-const usernames = () =>
-  docker(["exec", db(), "psql", "-U", "django", "-d", "django", "-tAc", "SELECT username FROM auth_user ORDER BY 1"]);
+const usernames = () => psql(db(), "SELECT username FROM auth_user ORDER BY 1");
 
 describe("cdktf lifecycle against a real Docker engine", () => {
   step("1. deploy brings the stack up; the URL answers and readiness is 200", async () => {
@@ -95,7 +83,7 @@ describe("cdktf lifecycle against a real Docker engine", () => {
     expect(result.output).toMatch(/Apply complete! Resources: 11 added, 0 changed, 0 destroyed/);
     expect(await httpStatus(`${url}/readyz`)).toMatchObject({ status: 200 });
     expect((await httpStatus(`${url}/`)).status).toBe(200);
-    expect(docker(["inspect", "-f", "{{.State.Health.Status}}", web()])).toBe("healthy");
+    expect(execDocker(["inspect", "-f", "{{.State.Health.Status}}", web()])).toBe("healthy");
   });
 
   step("2. diff right after reports no changes, and a second deploy is a no-op", async () => {
@@ -110,13 +98,23 @@ describe("cdktf lifecycle against a real Docker engine", () => {
   });
 
   step("3. a one-line source change rebuilds the image and replaces the app only; rows survive", async () => {
-    docker([
-      "exec", "-e", "DJANGO_SUPERUSER_PASSWORD=e2e-password-123", web(),
-      "docker-entrypoint", "manage", "createsuperuser", "--noinput", "--username", "before_change", "--email", "e2e@example.com",
+    execDocker([
+      "exec",
+      "-e",
+      "DJANGO_SUPERUSER_PASSWORD=e2e-password-123",
+      web(),
+      "docker-entrypoint",
+      "manage",
+      "createsuperuser",
+      "--noinput",
+      "--username",
+      "before_change",
+      "--email",
+      "e2e@example.com",
     ]);
     expect(usernames()).toContain("before_change");
-    const oldImage = docker(["inspect", "-f", "{{.Image}}", web()]);
-    const dbId = docker(["inspect", "-f", "{{.Id}}", db()]);
+    const oldImage = execDocker(["inspect", "-f", "{{.Image}}", web()]);
+    const dbId = execDocker(["inspect", "-f", "{{.Id}}", db()]);
 
     fs.appendFileSync(project.path("django-app/core/views.py"), "\nE2E_RELEASE = 2  # a one-line change\n");
     const diff = await project.cli("diff");
@@ -132,16 +130,21 @@ describe("cdktf lifecycle against a real Docker engine", () => {
 
     const deploy = await project.cli("deploy", ["--auto-approve"]);
     expectSuccess(deploy);
-    figures.push(`redeploy after a code change: ${deploy.seconds.toFixed(1)} s, ${touched.length} resources replaced (${touched.join(", ")})`);
-    expect(docker(["inspect", "-f", "{{.Image}}", web()])).not.toBe(oldImage);
-    expect(docker(["inspect", "-f", "{{.Id}}", db()])).toBe(dbId);
+    figures.push(
+      `redeploy after a code change: ${deploy.seconds.toFixed(1)} s, ${touched.length} resources replaced (${touched.join(", ")})`,
+    );
+    expect(execDocker(["inspect", "-f", "{{.Image}}", web()])).not.toBe(oldImage);
+    expect(execDocker(["inspect", "-f", "{{.Id}}", db()])).toBe(dbId);
     expect(usernames()).toContain("before_change");
     expect((await httpStatus(`${url}/readyz`)).status).toBe(200);
   });
 
   step("4. a change to a file excluded by .dockerignore changes nothing", async () => {
     fs.mkdirSync(project.path("django-app/core/tests"), { recursive: true });
-    fs.appendFileSync(project.path("django-app/core/tests/test_e2e_ignored.py"), "# ignored by .dockerignore\n");
+    fs.appendFileSync(
+      project.path("django-app/core/tests/test_e2e_ignored.py"),
+      "# ignored by .dockerignore\n",
+    );
     fs.writeFileSync(project.path("django-app/.env"), "DJANGO_SECRET_KEY=a-local-file-that-never-ships\n");
     const diff = await project.cli("diff");
     expectSuccess(diff);
@@ -168,7 +171,7 @@ describe("cdktf lifecycle against a real Docker engine", () => {
     const message = flat(deploy.output);
     expect(message).toMatch(/Django migrations failed in container \S+-migrate \(exit code 1\)/);
     expect(message).toContain('relation "e2e_table_that_does_not_exist" does not exist');
-    expect(docker(["inspect", "-f", "{{.State.Running}}", db()])).toBe("true");
+    expect(execDocker(["inspect", "-f", "{{.State.Running}}", db()])).toBe("true");
     expect(usernames()).toContain("before_change");
 
     // the fix is the next commit: remove the migration and deploy again
@@ -179,49 +182,63 @@ describe("cdktf lifecycle against a real Docker engine", () => {
     expect(usernames()).toContain("before_change");
   });
 
-  step("6. destroy removes the containers and keeps the data volume; a new deploy finds the rows", async () => {
-    const destroy = await project.cli("destroy", ["--auto-approve"]);
-    expectSuccess(destroy);
-    expect(dockerOk(["inspect", db()])).toBe(false);
-    expect(dockerOk(["inspect", web()])).toBe(false);
-    expect(dockerOk(["volume", "inspect", volume()])).toBe(true);
+  step(
+    "6. destroy removes the containers and keeps the data volume; a new deploy finds the rows",
+    async () => {
+      const destroy = await project.cli("destroy", ["--auto-approve"]);
+      expectSuccess(destroy);
+      expect(execDockerOk(["inspect", db()])).toBe(false);
+      expect(execDockerOk(["inspect", web()])).toBe(false);
+      expect(execDockerOk(["volume", "inspect", volume()])).toBe(true);
 
-    const deploy = await project.cli("deploy", ["--auto-approve"]);
-    expectSuccess(deploy);
-    figures.push(`deploy to ready onto an existing data volume (image cached): ${deploy.seconds.toFixed(1)} s`);
-    expect(usernames()).toContain("before_change");
-  });
+      const deploy = await project.cli("deploy", ["--auto-approve"]);
+      expectSuccess(deploy);
+      figures.push(
+        `deploy to ready onto an existing data volume (image cached): ${deploy.seconds.toFixed(1)} s`,
+      );
+      expect(usernames()).toContain("before_change");
+    },
+  );
 
   step("6b. a PostgreSQL image change replaces the database container and keeps the data", async () => {
-    docker(["tag", baseEnv.POSTGRES_IMAGE, upgraded()]);
-    const before = docker(["inspect", "-f", "{{.Id}}", db()]);
+    execDocker(["tag", baseEnv.POSTGRES_IMAGE, upgraded()]);
+    const before = execDocker(["inspect", "-f", "{{.Id}}", db()]);
     project.writeEnv({ ...baseEnv, POSTGRES_IMAGE: upgraded() });
     const deploy = await project.cli("deploy", ["--auto-approve"]);
     expectSuccess(deploy);
-    expect(docker(["inspect", "-f", "{{.Id}}", db()])).not.toBe(before);
-    expect(docker(["inspect", "-f", "{{.Config.Image}}", db()])).toMatch(/^sha256:/);
+    expect(execDocker(["inspect", "-f", "{{.Id}}", db()])).not.toBe(before);
+    expect(execDocker(["inspect", "-f", "{{.Config.Image}}", db()])).toMatch(/^sha256:/);
     expect(usernames()).toContain("before_change");
     project.writeEnv(baseEnv);
     expectSuccess(await project.cli("deploy", ["--auto-approve"]));
   });
 
-  step("7. a new DATABASE_PASSWORD takes effect on the next deploy, in the database and the app", async () => {
-    const before = project.secretValues();
-    project.writeEnv({ ...baseEnv, DATABASE_PASSWORD: "a-rotated-password-for-the-e2e-suite" });
-    const deploy = await project.cli("deploy", ["--auto-approve"]);
-    expectSuccess(deploy);
-    expect(project.secretValues()).not.toEqual(before);
-    expect((await httpStatus(`${url}/readyz`)).status).toBe(200);
-    expect(usernames()).toContain("before_change");
-    project.writeEnv(baseEnv); // the stored value stays: the next deploys keep it
-  });
+  step(
+    "7. a new DATABASE_PASSWORD takes effect on the next deploy, in the database and the app",
+    async () => {
+      const before = project.secretValues();
+      project.writeEnv({ ...baseEnv, DATABASE_PASSWORD: "a-rotated-password-for-the-e2e-suite" });
+      const deploy = await project.cli("deploy", ["--auto-approve"]);
+      expectSuccess(deploy);
+      expect(project.secretValues()).not.toEqual(before);
+      expect((await httpStatus(`${url}/readyz`)).status).toBe(200);
+      expect(usernames()).toContain("before_change");
+      project.writeEnv(baseEnv); // the stored value stays: the next deploys keep it
+    },
+  );
 
   step("8. no secret value is in the state, cdktf.out, or the containers' configuration", async () => {
     const secrets = project.secretValues();
     expect(secrets).toHaveLength(2);
     const places: Record<string, string> = {
       state: fs.readFileSync(project.path(`terraform.${STACK}.tfstate`), "utf8"),
-      "docker inspect": docker(["inspect", db(), web(), `${prefix}-${STACK}-migrate`, `${prefix}-${STACK}-secrets`]),
+      "docker inspect": execDocker([
+        "inspect",
+        db(),
+        web(),
+        `${prefix}-${STACK}-migrate`,
+        `${prefix}-${STACK}-secrets`,
+      ]),
       // the saved plan is a zip archive: read it the way Terraform does
       "saved plan": JSON.stringify(project.savedPlanJson()),
     };
@@ -253,6 +270,6 @@ describe("cdktf lifecycle against a real Docker engine", () => {
     project.writeEnv({ ...baseEnv, DELETE_DATA_ON_DESTROY: "true" });
     expectSuccess(await project.cli("deploy", ["--auto-approve"]));
     expectSuccess(await project.cli("destroy", ["--auto-approve"]));
-    expect(dockerOk(["volume", "inspect", volume()])).toBe(false);
+    expect(execDockerOk(["volume", "inspect", volume()])).toBe(false);
   });
 });

@@ -4,7 +4,9 @@
  * from PG_CONN_STR only, so it is in no synthesized file.
  */
 import * as fs from "fs";
-import { Project, Toolchain, detectToolchain, docker, freePort, httpStatus, removeDockerObjects, standInImages } from "./harness";
+import { execDocker, removeDockerObjects, standInImages } from "../../scripts/lib/docker";
+import { httpStatus } from "../../scripts/lib/http";
+import { detectToolchain, freePort, Project, Toolchain } from "../../scripts/lib/sandbox";
 
 jest.setTimeout(15 * 60_000);
 
@@ -21,19 +23,28 @@ let url: string;
 
 beforeAll(async () => {
   if (!toolchain.ok) return;
-  const images = standInImages();
+  const images = await standInImages();
   prefix = `rs${process.pid}`;
   stateDb = `${prefix}-statedb`;
   const password = `state-${process.pid}-${Date.now()}`;
   const pgPort = await freePort();
-  docker([
-    "run", "-d", "--name", stateDb, "-p", `127.0.0.1:${pgPort}:5432`,
-    "-e", `POSTGRES_PASSWORD=${password}`, "-e", "POSTGRES_DB=tfstate", images.postgres,
+  execDocker([
+    "run",
+    "-d",
+    "--name",
+    stateDb,
+    "-p",
+    `127.0.0.1:${pgPort}:5432`,
+    "-e",
+    `POSTGRES_PASSWORD=${password}`,
+    "-e",
+    "POSTGRES_DB=tfstate",
+    images.postgres,
   ]);
   // ready when it accepts TCP connections (the first-run server listens on the socket only)
   for (let i = 0; i < 120; i++) {
     try {
-      docker(["exec", stateDb, "pg_isready", "-h", "127.0.0.1", "-U", "postgres"]);
+      execDocker(["exec", stateDb, "pg_isready", "-h", "127.0.0.1", "-U", "postgres"]);
       break;
     } catch {
       await new Promise((r) => setTimeout(r, 500));
@@ -76,8 +87,15 @@ describe("state in PostgreSQL (TF_BACKEND=pg)", () => {
     if (deploy.code !== 0) throw new Error(deploy.output.slice(-4000));
     expect((await httpStatus(`${url}/readyz`)).status).toBe(200);
     expect(fs.existsSync(project.path(`terraform.${STACK}.tfstate`))).toBe(false);
-    const rows = docker([
-      "exec", stateDb, "psql", "-U", "postgres", "-d", "tfstate", "-tAc",
+    const rows = execDocker([
+      "exec",
+      stateDb,
+      "psql",
+      "-U",
+      "postgres",
+      "-d",
+      "tfstate",
+      "-tAc",
       `SELECT count(*) FROM ${prefix}_${STACK}.states WHERE data LIKE '%docker_container%'`,
     ]);
     expect(rows).toBe("1");
@@ -88,6 +106,8 @@ describe("state in PostgreSQL (TF_BACKEND=pg)", () => {
 
     const destroy = await project.cli("destroy", ["--auto-approve"], { PG_CONN_STR: connStr });
     expect(destroy.code).toBe(0);
-    expect(docker(["ps", "-a", "--filter", `name=${prefix}-${STACK}-`, "--format", "{{.Names}}"])).toBe("");
+    expect(execDocker(["ps", "-a", "--filter", `name=${prefix}-${STACK}-`, "--format", "{{.Names}}"])).toBe(
+      "",
+    );
   });
 });

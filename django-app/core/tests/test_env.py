@@ -171,3 +171,34 @@ def test_debug_serves_without_a_secret_key():
 
 def test_production_serves_with_a_secret_key():
     require_secret_key(django_env({"DJANGO_SECRET_KEY": KEY}))
+
+
+def test_defaults_are_the_stacks_own():
+    """Unset variables take the defaults of the stack's settings table (config/contract.json)."""
+    env = django_env({})
+    assert env.database_name == "django"
+    assert env.database_username == "django"
+    assert env.database_host == "db"
+    assert env.database_port == 5432
+    assert env.allowed_hosts == ("localhost", "127.0.0.1")
+    assert env.log_level == "INFO"
+    assert env.debug is False
+
+
+def test_every_name_read_here_is_in_the_contract():
+    from config.env import DEFAULTS
+
+    for name in (
+        "DEBUG",
+        "DJANGO_LOGLEVEL",
+        "DJANGO_ALLOWED_HOSTS",
+        "DATABASE_NAME",
+        "DATABASE_USERNAME",
+        "DATABASE_HOST",
+        "DATABASE_PORT",
+        "GUNICORN_WORKERS",
+        "GUNICORN_THREADS",
+        "DJANGO_SECRET_KEY_FILE",
+        "DATABASE_PASSWORD_FILE",
+    ):
+        assert name in DEFAULTS

@@ -1,0 +1,289 @@
+/**
+ * Environment and `.env` files -> one typed, validated configuration per stack.
+ *
+ * Pure: takes the variables and file contents, returns either the configuration or every problem
+ * at once. Reading files and writing secrets happen in `load-config.ts`.
+ */
+import { isIP } from "net";
+import { isUnpinnedImage, parseImageReference } from "../constructs/image-reference";
+import { Check, Reader } from "./reader";
+import { SETTINGS } from "./settings";
+import { typoWarnings } from "./typos";
+import { AppConfig, AppSettings, BackendConfig, ConfigInput, DatabaseSettings, StackConfig } from "./types";
+
+export type ConfigResult =
+  | { readonly ok: true; readonly config: AppConfig; readonly warnings: readonly string[] }
+  | { readonly ok: false; readonly errors: readonly string[]; readonly warnings: readonly string[] };
+
+const ENVIRONMENT_NAME = /^[a-z][a-z0-9-]{0,19}$/;
+const PROJECT_NAME = /^[a-z0-9][a-z0-9-]{0,29}$/;
+const DNS_LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+const PG_IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
+const LOG_LEVELS = ["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"];
+const ENGINE_ALIASES: Readonly<Record<string, string>> = {
+  postgresql: "postgresql",
+  "django.db.backends.postgresql": "postgresql",
+  postgresql_psycopg2: "postgresql",
+  "django.db.backends.postgresql_psycopg2": "postgresql",
+};
+
+const imageProblem: Check = (v) => {
+  if (!parseImageReference(v))
+    return "must be an image reference like postgres:17 or registry.example:5000/team/postgres:17";
+  if (isUnpinnedImage(v)) return "must carry a tag other than latest, or a digest (e.g. postgres:17)";
+  return undefined;
+};
+
+const httpUrlProblem: Check = (v) => {
+  let url: URL;
+  try {
+    url = new URL(v);
+  } catch {
+    return "must be an http:// or https:// URL";
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") return "must be an http:// or https:// URL";
+  if (url.username || url.password) {
+    return "must not carry credentials; give them through the backend's own variables";
+  }
+  return undefined;
+};
+
+/** The rule of Django's `check --deploy` (security.W009), so a key Django calls weak never ships. */
+export function secretKeyProblem(key: string): string | undefined {
+  if (key.startsWith("django-insecure-")) return "starts with django-insecure- (a development key)";
+  if (key.length < 50 || new Set(key).size < 5) {
+    return "must be at least 50 characters with at least 5 different characters";
+  }
+  return undefined;
+}
+
+function readGlobal(input: ConfigInput, r: Reader) {
+  const environments = r.list("ENVIRONMENTS", (e) =>
+    ENVIRONMENT_NAME.test(e)
+      ? undefined
+      : "must list environment names of lower case letters, digits and '-', starting with a letter, at most 20 characters",
+  );
+  const seen = new Set<string>();
+  for (const e of environments) {
+    if (seen.has(e)) r.errors.push(`ENVIRONMENTS lists "${e}" twice; list each environment once`);
+    seen.add(e);
+  }
+  if (environments.length === 0) {
+    r.errors.push('ENVIRONMENTS must name at least one environment, e.g. "dev"');
+  }
+  const projectName = r.string("PROJECT_NAME", (v) =>
+    PROJECT_NAME.test(v)
+      ? undefined
+      : "must be lower case letters, digits and '-', starting with a letter or digit, at most 30 characters",
+  );
+  const secretsDir = r.string("SECRETS_DIR", (v) =>
+    v.split(/[\\/]/).includes("cdktf.out")
+      ? "must not be inside cdktf.out (synthesized files must never hold a secret)"
+      : undefined,
+  );
+  const backend = readBackend(r, projectName);
+  for (const e of environments) {
+    const file = input.environmentFiles?.[e];
+    if (!file) continue;
+    for (const name of Object.keys(file.vars)) {
+      const spec = SETTINGS.find((s) => s.name === name);
+      if (spec && spec.scope === "global") {
+        r.warnings.push(
+          `${name} in ${file.name} is ignored: it applies to every environment, so set it in .env or the process environment`,
+        );
+      }
+    }
+  }
+  return { environments, projectName, secretsDir, backend };
+}
+
+function readBackend(r: Reader, projectName: string): BackendConfig {
+  const type = r.string("TF_BACKEND", (v) =>
+    ["local", "s3", "pg", "http"].includes(v) ? undefined : "must be one of local, s3, pg, http",
+  );
+  const prefix = r.string(
+    "TF_STATE_PREFIX",
+    (v) =>
+      /^[a-z0-9][a-z0-9_-]{0,39}$/.test(v)
+        ? undefined
+        : "must be lower case letters, digits, '-' and '_', at most 40 characters",
+    projectName,
+  );
+  const required = (name: string, value: string): string => {
+    if (value === "") r.errors.push(`${name} must be set when TF_BACKEND=${type}`);
+    return value;
+  };
+  switch (type) {
+    case "s3": {
+      const bucket = required(
+        "TF_S3_BUCKET",
+        r.string("TF_S3_BUCKET", (v) =>
+          /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(v)
+            ? undefined
+            : "must be a bucket name (3 to 63 characters: a-z, 0-9, '.', '-')",
+        ),
+      );
+      const region = r.string("TF_S3_REGION", (v) =>
+        /^[a-z0-9-]{2,32}$/.test(v) ? undefined : "must be a region name like us-east-1",
+      );
+      const endpoint = r.string("TF_S3_ENDPOINT", httpUrlProblem);
+      return { type, bucket, region, endpoint: endpoint || undefined, prefix };
+    }
+    case "pg": {
+      const schemaPrefix = r.string(
+        "TF_PG_SCHEMA_PREFIX",
+        (v) =>
+          /^[a-z_][a-z0-9_]{0,39}$/.test(v)
+            ? undefined
+            : "must be lower case letters, digits and '_', at most 40 characters",
+        prefix.replace(/-/g, "_"),
+      );
+      return { type, schemaPrefix };
+    }
+    case "http": {
+      const baseUrl = required("TF_HTTP_BASE_URL", r.string("TF_HTTP_BASE_URL", httpUrlProblem));
+      return { type, baseUrl: baseUrl.replace(/\/+$/, ""), prefix };
+    }
+    default:
+      return { type: "local" };
+  }
+}
+
+function readStack(r: Reader, environment: string, index: number, projectName: string): StackConfig {
+  const bindAddress = r.string("APP_BIND_ADDRESS", (v) =>
+    isIP(v) ? undefined : "must be an IP address of the Docker host, e.g. 127.0.0.1 or 0.0.0.0",
+  );
+  const debug = r.bool("DEBUG");
+  const app: AppSettings = {
+    bindAddress,
+    port: r.int("APP_PORT", 8000 + index),
+    memoryMb: r.int("APP_MEMORY_MB"),
+    baseImage: r.string("PYTHON_IMAGE", imageProblem),
+    debug,
+    logLevel: r
+      .string("DJANGO_LOGLEVEL", (v) =>
+        LOG_LEVELS.includes(v.toUpperCase()) ? undefined : `must be one of ${LOG_LEVELS.join(", ")}`,
+      )
+      .toUpperCase(),
+    allowedHosts: r.list("DJANGO_ALLOWED_HOSTS", (h) =>
+      /^(\*|\.?[A-Za-z0-9.-]+|\[[0-9a-fA-F:]+\])$/.test(h)
+        ? undefined
+        : "must be a comma list of host names (a leading '.' matches subdomains)",
+    ),
+    csrfTrustedOrigins: r.list("DJANGO_CSRF_TRUSTED_ORIGINS", (o) => {
+      if (httpUrlProblem(o)) return "must be a comma list of origins like https://example.com";
+      const u = new URL(o);
+      return u.pathname !== "/" || u.search || u.hash || o.endsWith("/")
+        ? "must be a comma list of origins (scheme and host, no path), like https://example.com"
+        : undefined;
+    }),
+    secureProxySslHeader: r.bool("DJANGO_SECURE_PROXY_SSL_HEADER"),
+    secureSslRedirect: r.bool("DJANGO_SECURE_SSL_REDIRECT"),
+    secureCookies: r.bool("DJANGO_SECURE_COOKIES"),
+    hstsSeconds: r.int("DJANGO_SECURE_HSTS_SECONDS"),
+    workers: r.int("GUNICORN_WORKERS"),
+    threads: r.int("GUNICORN_THREADS"),
+  };
+  // validated only: the stack always runs PostgreSQL, and maps the alias for Django
+  r.string("DATABASE_ENGINE", (v) =>
+    ENGINE_ALIASES[v]
+      ? undefined
+      : "must be postgresql (this stack runs PostgreSQL; postgresql_psycopg2 is accepted as an alias)",
+  );
+  const identifier: Check = (v) =>
+    PG_IDENTIFIER.test(v)
+      ? undefined
+      : "must be letters, digits and '_', starting with a letter or '_', at most 63 characters";
+  const database: DatabaseSettings = {
+    image: r.string("POSTGRES_IMAGE", imageProblem),
+    memoryMb: r.int("POSTGRES_MEMORY_MB"),
+    name: r.string("DATABASE_NAME", identifier),
+    username: r.string("DATABASE_USERNAME", identifier),
+    host: r.string("DATABASE_HOST", (v) =>
+      ["localhost", "127.0.0.1", "::1"].includes(v)
+        ? "must name the database container on the private network (e.g. db), not the app's own loopback"
+        : DNS_LABEL.test(v)
+          ? undefined
+          : "must be a network alias: lower case letters, digits and '-', e.g. db",
+    ),
+    port: r.int("DATABASE_PORT"),
+    deleteDataOnDestroy: r.bool("DELETE_DATA_ON_DESTROY"),
+  };
+  const secrets = {
+    djangoSecretKey: r.secret("DJANGO_SECRET_KEY"),
+    databasePassword: r.secret("DATABASE_PASSWORD"),
+  };
+  const key = secrets.djangoSecretKey;
+  if (key.kind === "value") {
+    const problem = secretKeyProblem(key.value);
+    if (problem) {
+      const msg = `DJANGO_SECRET_KEY ${problem}, got (value hidden) (set in ${key.source} for environment "${environment}"); remove it to have one generated, or set a random value of 50+ characters`;
+      if (debug) r.warnings.push(msg);
+      else r.errors.push(msg);
+    }
+  }
+  const pw = secrets.databasePassword;
+  if (pw.kind === "value" && pw.value.length < 12) {
+    r.warnings.push(
+      `DATABASE_PASSWORD is shorter than 12 characters (set in ${pw.source} for environment "${environment}"); remove it to have a strong one generated`,
+    );
+  }
+  if ((bindAddress === "0.0.0.0" || bindAddress === "::") && !r.raw("DJANGO_ALLOWED_HOSTS")) {
+    r.warnings.push(
+      `APP_BIND_ADDRESS=${bindAddress} publishes the app on every interface, but DJANGO_ALLOWED_HOSTS is the default (localhost only) for environment "${environment}"; set it to the host names users will reach`,
+    );
+  }
+  if (debug && environment === "prod") {
+    r.warnings.push('DEBUG is on for environment "prod"; turn it off in production');
+  }
+  return { environment, projectName, namePrefix: `${projectName}-${environment}`, app, database, secrets };
+}
+
+/** Reads and validates everything; returns all problems at once. */
+export function buildConfig(input: ConfigInput): ConfigResult {
+  const global = new Reader(input, null);
+  const { environments, projectName, secretsDir, backend } = readGlobal(input, global);
+  const errors = [...global.errors];
+  const warnings = [...typoWarnings(input, environments), ...global.warnings];
+  for (const name of Object.keys(input.environmentFiles ?? {})) {
+    if (!environments.includes(name)) {
+      warnings.push(
+        `.env.${name} exists but "${name}" is not in ENVIRONMENTS (${environments.join(",")}); it is ignored`,
+      );
+    }
+  }
+  const stacks: StackConfig[] = [];
+  environments.forEach((environment, index) => {
+    const r = new Reader(input, environment);
+    stacks.push(readStack(r, environment, index, projectName));
+    errors.push(...r.errors);
+    warnings.push(...r.warnings);
+  });
+  errors.push(...clashes(stacks));
+  const uniqueWarnings = [...new Set(warnings)];
+  if (errors.length > 0) return { ok: false, errors: [...new Set(errors)], warnings: uniqueWarnings };
+  return { ok: true, config: { projectName, secretsDir, backend, stacks }, warnings: uniqueWarnings };
+}
+
+/** Two environments on one Docker host must not want the same host port. */
+function clashes(stacks: readonly StackConfig[]): string[] {
+  const errors: string[] = [];
+  const everywhere = ["0.0.0.0", "::"];
+  for (let i = 0; i < stacks.length; i++) {
+    for (let j = i + 1; j < stacks.length; j++) {
+      const a = stacks[i].app;
+      const b = stacks[j].app;
+      const overlap =
+        a.port === b.port &&
+        (a.bindAddress === b.bindAddress ||
+          everywhere.includes(a.bindAddress) ||
+          everywhere.includes(b.bindAddress));
+      if (overlap) {
+        errors.push(
+          `APP_PORT ${a.port} is used by both environments "${stacks[i].environment}" and "${stacks[j].environment}"; give each its own port in .env.${stacks[j].environment}`,
+        );
+      }
+    }
+  }
+  return errors;
+}

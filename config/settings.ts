@@ -1,0 +1,346 @@
+/**
+ * Every setting a user can give, in one table: its scope, default, bounds and meaning. The
+ * configuration reader takes defaults and bounds from here, the typo check knows the names, the
+ * README table and the Django image's contract file are generated from it, and unit tests check
+ * the construct defaults and the workflows against it, so none of them can drift.
+ */
+
+export type SettingScope =
+  /** Read once for the whole app: from the process environment or `.env`. */
+  | "global"
+  /** Read per environment: process environment, then `.env.<environment>`, then `.env`. */
+  | "stack";
+
+export type SettingValue = string | number | boolean | readonly string[];
+
+export interface SettingSpec {
+  readonly name: string;
+  readonly scope: SettingScope;
+  /** The default the configuration uses; absent when there is none or it is computed (see `shown`). */
+  readonly value?: SettingValue;
+  /** How a computed default is shown to users, e.g. "generated". */
+  readonly shown?: string;
+  /** Bounds of a whole-number setting, inclusive. */
+  readonly range?: readonly [number, number];
+  readonly description: string;
+  /** The value never appears in config output, messages or synthesized files. */
+  readonly secret?: boolean;
+  /** Read by the Django image's settings layer under this same name (see `config/django-contract.ts`). */
+  readonly django?: boolean;
+}
+
+export const SETTINGS: readonly SettingSpec[] = [
+  // --- the stack -------------------------------------------------------------------------------
+  {
+    name: "ENVIRONMENTS",
+    scope: "global",
+    value: ["dev", "prod"],
+    description: "Comma list of environments; one stack each, deployable side by side on one Docker host.",
+  },
+  {
+    name: "PROJECT_NAME",
+    scope: "global",
+    value: "django",
+    description:
+      "Prefix of every Docker object name (`<project>-<environment>-web`, ...). Lower case letters, digits, `-`.",
+  },
+  {
+    name: "APP_BIND_ADDRESS",
+    scope: "stack",
+    value: "127.0.0.1",
+    description: "Host address the app's port is published on. `0.0.0.0` publishes on every interface.",
+  },
+  {
+    name: "APP_PORT",
+    scope: "stack",
+    shown: "8000 + position in ENVIRONMENTS",
+    range: [1, 65535],
+    description: "Host port of the app (dev 8000, prod 8001 with the default ENVIRONMENTS).",
+  },
+  {
+    name: "APP_MEMORY_MB",
+    scope: "stack",
+    value: 512,
+    range: [64, 65536],
+    description: "Memory limit of the app container, in MiB. No swap.",
+  },
+  {
+    name: "PYTHON_IMAGE",
+    scope: "stack",
+    value: "python:3.13-slim",
+    description: "Base image of the Django image (build argument). Point it at a private registry or mirror.",
+  },
+  {
+    name: "POSTGRES_IMAGE",
+    scope: "stack",
+    value: "postgres:17",
+    description:
+      "PostgreSQL image. Must carry a tag or digest; a new major version needs a data upgrade first.",
+  },
+  {
+    name: "POSTGRES_MEMORY_MB",
+    scope: "stack",
+    value: 512,
+    range: [64, 65536],
+    description: "Memory limit of the database container, in MiB. No swap.",
+  },
+  {
+    name: "DELETE_DATA_ON_DESTROY",
+    scope: "stack",
+    value: false,
+    description:
+      "Opt in to deleting the database volume on `destroy`. Off: the volume outlives every destroy and replacement.",
+  },
+  {
+    name: "SECRETS_DIR",
+    scope: "global",
+    value: ".secrets",
+    description:
+      "Directory (relative to the project) of the secret files, one sub-directory per environment. Never commit it.",
+  },
+  {
+    name: "TF_BACKEND",
+    scope: "global",
+    value: "local",
+    description:
+      "Where Terraform state lives: `local`, `s3` (any S3-compatible store), `pg` (PostgreSQL) or `http`.",
+  },
+  {
+    name: "TF_STATE_PREFIX",
+    scope: "global",
+    shown: "PROJECT_NAME",
+    description:
+      "Name prefix of each stack's remote state (S3 key `<prefix>/<env>.tfstate`, pg schema `<prefix>_<env>`, http `<address>/<prefix>-<env>`).",
+  },
+  {
+    name: "TF_S3_BUCKET",
+    scope: "global",
+    description:
+      "`s3` backend: bucket. Credentials come from the usual AWS_* variables, never from this config.",
+  },
+  {
+    name: "TF_S3_REGION",
+    scope: "global",
+    value: "us-east-1",
+    description: "`s3` backend: region.",
+  },
+  {
+    name: "TF_S3_ENDPOINT",
+    scope: "global",
+    description:
+      "`s3` backend: endpoint URL of an S3-compatible store (MinIO, Ceph, R2, ...); empty for AWS.",
+  },
+  {
+    name: "TF_HTTP_BASE_URL",
+    scope: "global",
+    description:
+      "`http` backend: base URL; each stack uses `<base>/<prefix>-<env>`. Credentials: TF_HTTP_USERNAME / TF_HTTP_PASSWORD.",
+  },
+  {
+    name: "TF_PG_SCHEMA_PREFIX",
+    scope: "global",
+    shown: "TF_STATE_PREFIX",
+    description:
+      "`pg` backend: schema prefix. The connection string comes from PG_CONN_STR, never from this config.",
+  },
+  // --- the seed's .env vocabulary, read by Django ------------------------------------------------
+  {
+    name: "DJANGO_SECRET_KEY",
+    scope: "stack",
+    shown: "generated",
+    django: true,
+    secret: true,
+    description: "Django's secret key. Unset: generated once per environment and kept in SECRETS_DIR.",
+  },
+  {
+    name: "DJANGO_SECRET_KEY_FILE",
+    scope: "stack",
+    django: true,
+    description: "Path of a file holding DJANGO_SECRET_KEY (instead of the value).",
+  },
+  {
+    name: "DEBUG",
+    scope: "stack",
+    value: false,
+    django: true,
+    description: "Django debug mode: true/false, 1/0, yes/no, on/off. Never on in production.",
+  },
+  {
+    name: "DJANGO_LOGLEVEL",
+    scope: "stack",
+    value: "INFO",
+    django: true,
+    description: "Log level: DEBUG, INFO, WARNING, ERROR or CRITICAL.",
+  },
+  {
+    name: "DJANGO_ALLOWED_HOSTS",
+    scope: "stack",
+    value: ["localhost", "127.0.0.1"],
+    django: true,
+    description: "Comma list of host names the app answers to.",
+  },
+  {
+    name: "DJANGO_CSRF_TRUSTED_ORIGINS",
+    scope: "stack",
+    value: [],
+    django: true,
+    description: "Comma list of origins (`https://example.com`) trusted for unsafe requests.",
+  },
+  {
+    name: "DJANGO_SECURE_PROXY_SSL_HEADER",
+    scope: "stack",
+    value: false,
+    django: true,
+    description: "Trust `X-Forwarded-Proto: https` from a TLS-terminating proxy in front.",
+  },
+  {
+    name: "DJANGO_SECURE_SSL_REDIRECT",
+    scope: "stack",
+    value: false,
+    django: true,
+    description: "Redirect plain HTTP to HTTPS (only behind HTTPS).",
+  },
+  {
+    name: "DJANGO_SECURE_COOKIES",
+    scope: "stack",
+    value: false,
+    django: true,
+    description: "Send session and CSRF cookies over HTTPS only.",
+  },
+  {
+    name: "DJANGO_SECURE_HSTS_SECONDS",
+    scope: "stack",
+    value: 0,
+    range: [0, 315360000],
+    django: true,
+    description: "HSTS max-age in seconds (0 turns HSTS off).",
+  },
+  {
+    name: "DATABASE_ENGINE",
+    scope: "stack",
+    value: "postgresql",
+    django: true,
+    description:
+      "`postgresql`; the seed's `postgresql_psycopg2` (removed in Django 3.0) is accepted and mapped.",
+  },
+  {
+    name: "DATABASE_NAME",
+    scope: "stack",
+    value: "django",
+    django: true,
+    description: "Database name (created on first start).",
+  },
+  {
+    name: "DATABASE_USERNAME",
+    scope: "stack",
+    value: "django",
+    django: true,
+    description: "Database user (created on first start, owns the database).",
+  },
+  {
+    name: "DATABASE_PASSWORD",
+    scope: "stack",
+    shown: "generated",
+    django: true,
+    secret: true,
+    description: "Database password. Unset: generated once per environment and kept in SECRETS_DIR.",
+  },
+  {
+    name: "DATABASE_PASSWORD_FILE",
+    scope: "stack",
+    django: true,
+    description: "Path of a file holding DATABASE_PASSWORD (instead of the value).",
+  },
+  {
+    name: "DATABASE_HOST",
+    scope: "stack",
+    value: "db",
+    django: true,
+    description:
+      "Name the app uses to reach the database: the database container's alias on the private network.",
+  },
+  {
+    name: "DATABASE_PORT",
+    scope: "stack",
+    value: 5432,
+    range: [1, 65535],
+    django: true,
+    description: "Port PostgreSQL listens on inside the private network (never published).",
+  },
+  {
+    name: "GUNICORN_WORKERS",
+    scope: "stack",
+    value: 2,
+    range: [1, 64],
+    django: true,
+    description: "Gunicorn worker processes.",
+  },
+  {
+    name: "GUNICORN_THREADS",
+    scope: "stack",
+    value: 4,
+    range: [1, 64],
+    django: true,
+    description: "Threads per gunicorn worker.",
+  },
+];
+
+/** Names people set for other tools that share our prefixes; never warned about. */
+export const FOREIGN_NAMES: readonly string[] = [
+  "DJANGO_SETTINGS_MODULE",
+  "DJANGO_SUPERUSER_USERNAME",
+  "DJANGO_SUPERUSER_EMAIL",
+  "DJANGO_SUPERUSER_PASSWORD",
+  "APP_ENV",
+];
+
+/** Names a compose `.env` often holds that this stack does not read, and what to use instead. */
+export const REPLACED_NAMES: Readonly<Record<string, string>> = {
+  POSTGRES_USER: "DATABASE_USERNAME",
+  POSTGRES_PASSWORD: "DATABASE_PASSWORD",
+  POSTGRES_PASSWORD_FILE: "DATABASE_PASSWORD_FILE",
+  POSTGRES_DB: "DATABASE_NAME",
+  DATABASE_URL: "DATABASE_HOST, DATABASE_PORT, DATABASE_NAME, DATABASE_USERNAME and DATABASE_PASSWORD",
+};
+
+/** Prefixes whose unknown names are probably typos of ours. */
+export const OWN_PREFIXES: readonly string[] = [
+  "DJANGO_",
+  "DATABASE_",
+  "POSTGRES_",
+  "APP_",
+  "GUNICORN_",
+  "TF_S3_",
+  "TF_PG_",
+];
+
+export function settingNamed(name: string): SettingSpec {
+  const spec = SETTINGS.find((s) => s.name === name);
+  if (!spec) throw new Error(`internal: unknown setting ${name}`);
+  return spec;
+}
+
+/** The default of a setting, as the README and messages show it; "" when there is none. */
+export function shownDefault(spec: SettingSpec): string {
+  if (spec.shown !== undefined) return spec.shown;
+  if (spec.value === undefined) return "";
+  return Array.isArray(spec.value) ? spec.value.join(",") : String(spec.value);
+}
+
+/** The typed default of a setting that has one (a programming error otherwise). */
+export function defaultOf<T extends SettingValue>(
+  name: string,
+  type: "string" | "number" | "boolean" | "list",
+): T {
+  const value = settingNamed(name).value;
+  const actual = Array.isArray(value) ? "list" : typeof value;
+  if (actual !== type) throw new Error(`internal: setting ${name} has no ${type} default`);
+  return value as T;
+}
+
+/** The inclusive bounds of a whole-number setting. */
+export function rangeOf(name: string): readonly [number, number] {
+  const range = settingNamed(name).range;
+  if (!range) throw new Error(`internal: setting ${name} has no range`);
+  return range;
+}

@@ -1,0 +1,88 @@
+/** The typed configuration the stacks are built from, and what the reader takes in. */
+
+/** Where a value came from, for messages: "environment", ".env" or ".env.prod". */
+export type Source = string;
+
+export interface EnvFile {
+  /** As shown to users, e.g. ".env.prod". */
+  readonly name: string;
+  readonly vars: Readonly<Record<string, string>>;
+}
+
+export interface ConfigInput {
+  /** The process environment. */
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** `.env`, if present. */
+  readonly dotenv?: EnvFile;
+  /** `.env.<environment>` files that exist, by environment name. */
+  readonly environmentFiles?: Readonly<Record<string, EnvFile>>;
+}
+
+/** How a secret is given: a value, a file on the machine running cdktf, or not at all. */
+export type SecretInput =
+  | { readonly kind: "value"; readonly value: string; readonly source: Source }
+  | { readonly kind: "file"; readonly path: string; readonly source: Source }
+  | { readonly kind: "generate" };
+
+export type BackendConfig =
+  | { readonly type: "local" }
+  | {
+      readonly type: "s3";
+      readonly bucket: string;
+      readonly region: string;
+      readonly endpoint?: string;
+      readonly prefix: string;
+    }
+  | { readonly type: "pg"; readonly schemaPrefix: string }
+  | { readonly type: "http"; readonly baseUrl: string; readonly prefix: string };
+
+export interface AppSettings {
+  readonly bindAddress: string;
+  readonly port: number;
+  readonly memoryMb: number;
+  readonly baseImage: string;
+  readonly debug: boolean;
+  readonly logLevel: string;
+  readonly allowedHosts: readonly string[];
+  readonly csrfTrustedOrigins: readonly string[];
+  readonly secureProxySslHeader: boolean;
+  readonly secureSslRedirect: boolean;
+  readonly secureCookies: boolean;
+  readonly hstsSeconds: number;
+  readonly workers: number;
+  readonly threads: number;
+}
+
+export interface DatabaseSettings {
+  readonly image: string;
+  readonly memoryMb: number;
+  readonly name: string;
+  readonly username: string;
+  readonly host: string;
+  readonly port: number;
+  readonly deleteDataOnDestroy: boolean;
+}
+
+export interface StackConfig {
+  readonly environment: string;
+  readonly projectName: string;
+  /** `<project>-<environment>`: prefix of every Docker object of this stack. */
+  readonly namePrefix: string;
+  readonly app: AppSettings;
+  readonly database: DatabaseSettings;
+  readonly secrets: {
+    readonly djangoSecretKey: SecretInput;
+    readonly databasePassword: SecretInput;
+  };
+}
+
+export interface AppConfig {
+  readonly projectName: string;
+  readonly secretsDir: string;
+  readonly backend: BackendConfig;
+  readonly stacks: readonly StackConfig[];
+}
+
+export type ConfigResult =
+  | { readonly ok: true; readonly config: AppConfig; readonly warnings: readonly string[] }
+  | { readonly ok: false; readonly errors: readonly string[]; readonly warnings: readonly string[] };

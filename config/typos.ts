@@ -1,0 +1,52 @@
+/**
+ * Names that look like ours but are not: typos of a setting, compose's names for what we call
+ * otherwise, per-environment variables for environments that do not exist. Warnings, not errors:
+ * the process environment holds many unrelated variables.
+ */
+import { distance } from "fastest-levenshtein";
+import { envSuffix } from "./reader";
+import { FOREIGN_NAMES, OWN_PREFIXES, REPLACED_NAMES, SETTINGS } from "./settings";
+import { ConfigInput } from "./types";
+
+export function typoWarnings(input: ConfigInput, environments: readonly string[]): string[] {
+  const known = SETTINGS.map((s) => s.name);
+  const sources: { name: string; keys: string[] }[] = [{ name: "environment", keys: Object.keys(input.env) }];
+  if (input.dotenv) sources.push({ name: input.dotenv.name, keys: Object.keys(input.dotenv.vars) });
+  for (const f of Object.values(input.environmentFiles ?? {})) {
+    sources.push({ name: f.name, keys: Object.keys(f.vars) });
+  }
+  const warnings: string[] = [];
+  const suffixes = environments.map(envSuffix);
+  for (const { name: where, keys } of sources) {
+    for (const rawKey of keys) {
+      const qualified = /^(.+)__([A-Z0-9_]+)$/.exec(rawKey);
+      const key = qualified ? qualified[1] : rawKey;
+      if (qualified && where === "environment" && known.includes(key)) {
+        const spec = SETTINGS.find((s) => s.name === key)!;
+        if (spec.scope !== "stack") {
+          warnings.push(`${rawKey} is ignored: ${key} applies to every environment; set ${key} instead`);
+        } else if (!suffixes.includes(qualified[2])) {
+          warnings.push(
+            `${rawKey} (in environment) names no environment in ENVIRONMENTS (${environments.join(",")}); it is ignored`,
+          );
+        }
+        continue;
+      }
+      if (known.includes(key) || FOREIGN_NAMES.includes(key)) continue;
+      const replacement = REPLACED_NAMES[key];
+      if (replacement) {
+        warnings.push(`${rawKey} (in ${where}) is not read by this stack; set ${replacement} instead`);
+        continue;
+      }
+      const fromFile = where !== "environment";
+      if (!fromFile && !OWN_PREFIXES.some((p) => key.startsWith(p))) continue;
+      const nearest = known.map((k) => ({ k, d: distance(k, key) })).sort((a, b) => a.d - b.d)[0];
+      warnings.push(
+        nearest.d <= 3
+          ? `${rawKey} (in ${where}) is not a known setting; did you mean ${nearest.k}?`
+          : `${rawKey} (in ${where}) is not a known setting and is ignored`,
+      );
+    }
+  }
+  return warnings;
+}

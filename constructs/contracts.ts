@@ -1,0 +1,83 @@
+/**
+ * The contracts between the library and the images it runs, in one place.
+ *
+ * The Django image's settings layer reads exactly the `DjangoEnv` names (config/settings.ts is the
+ * user-facing table; a unit test keeps the two in step, and the image's contract file is generated
+ * from them); its Dockerfile bakes in the paths, the uid and the entrypoint commands. The postgres
+ * facts are the official image's.
+ */
+
+/** Environment variables of the seed's `.env`, read by Django. */
+export const DjangoEnv = {
+  SECRET_KEY: "DJANGO_SECRET_KEY",
+  DEBUG: "DEBUG",
+  LOGLEVEL: "DJANGO_LOGLEVEL",
+  ALLOWED_HOSTS: "DJANGO_ALLOWED_HOSTS",
+  CSRF_TRUSTED_ORIGINS: "DJANGO_CSRF_TRUSTED_ORIGINS",
+  SECURE_PROXY_SSL_HEADER: "DJANGO_SECURE_PROXY_SSL_HEADER",
+  SECURE_SSL_REDIRECT: "DJANGO_SECURE_SSL_REDIRECT",
+  SECURE_COOKIES: "DJANGO_SECURE_COOKIES",
+  SECURE_HSTS_SECONDS: "DJANGO_SECURE_HSTS_SECONDS",
+  DATABASE_ENGINE: "DATABASE_ENGINE",
+  DATABASE_NAME: "DATABASE_NAME",
+  DATABASE_USERNAME: "DATABASE_USERNAME",
+  DATABASE_PASSWORD: "DATABASE_PASSWORD",
+  DATABASE_HOST: "DATABASE_HOST",
+  DATABASE_PORT: "DATABASE_PORT",
+  GUNICORN_WORKERS: "GUNICORN_WORKERS",
+  GUNICORN_THREADS: "GUNICORN_THREADS",
+  GUNICORN_TIMEOUT: "GUNICORN_TIMEOUT",
+  GUNICORN_GRACEFUL_TIMEOUT: "GUNICORN_GRACEFUL_TIMEOUT",
+} as const;
+
+/** The `*_FILE` variant of a secret variable: Django reads the value from that file. */
+export function fileVariant(name: string): string {
+  return `${name}_FILE`;
+}
+
+/** Facts baked into django-app/Dockerfile. */
+export const DjangoImageContract = {
+  /** Build argument that chooses the Python base image. */
+  baseImageBuildArg: "PYTHON_IMAGE",
+  /** Port gunicorn listens on inside the container. */
+  port: 8000,
+  /** The non-root user the image runs as (uid:gid). */
+  uid: 10001,
+  gid: 10001,
+  /** Paths that must stay writable when the root filesystem is read-only. */
+  writablePaths: ["/tmp"],
+  /** Entrypoint commands (the image's ENTRYPOINT takes these as its first argument). */
+  commands: {
+    serve: ["serve"],
+    migrate: ["migrate"],
+    healthcheckLive: ["healthcheck", "live"],
+    healthcheckReady: ["healthcheck", "ready"],
+  },
+  /** Liveness (no database) and readiness (database reachable, migrations applied). */
+  livenessPath: "/healthz",
+  readinessPath: "/readyz",
+  /** Seconds gunicorn waits for requests in flight after SIGTERM (GUNICORN_GRACEFUL_TIMEOUT default). */
+  gracefulTimeoutSeconds: 20,
+} as const;
+
+/** Facts of the official postgres image (and of the stand-in, which keeps its contract). */
+export const PostgresImageContract = {
+  port: 5432,
+  uid: 999,
+  gid: 999,
+  dataDirectory: "/var/lib/postgresql/data",
+  env: {
+    user: "POSTGRES_USER",
+    db: "POSTGRES_DB",
+    passwordFile: "POSTGRES_PASSWORD_FILE",
+  },
+} as const;
+
+/** Where secret files are mounted inside the containers (a volume, read-only for the services). */
+export const SecretsMount = {
+  containerPath: "/run/secrets",
+  /** Files readable only by the Django user. */
+  appDir: "/run/secrets/app",
+  /** Files readable only by the postgres user. */
+  dbDir: "/run/secrets/db",
+} as const;

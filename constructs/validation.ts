@@ -1,0 +1,70 @@
+/**
+ * Props checks for the library's constructs, in the style of aws-cdk: each construct registers its
+ * checks with `node.addValidation`, and every failure names the construct path, the prop, the value
+ * and the fix. Values that are unresolved tokens are skipped: they are only known at apply time.
+ */
+import { IConstruct } from "constructs";
+import { Token } from "cdktf";
+import { isUnpinnedImage, parseImageReference } from "./image-reference";
+
+/** A check of one prop: `undefined` when fine, else what is wrong with it. */
+export type Problem = string | undefined;
+
+export interface PropCheck {
+  /** The prop's name as the user wrote it, e.g. `memoryMb`. */
+  readonly prop: string;
+  readonly value: unknown;
+  /** What is wrong (e.g. "must be a whole number from 1 to 65535"), or undefined. */
+  readonly problem: Problem;
+  /** What to do about it. */
+  readonly fix: string;
+}
+
+function show(value: unknown): string {
+  return typeof value === "string" ? JSON.stringify(value) : String(value);
+}
+
+/** Registers the checks; they run at synth, after every prop is final. */
+export function validateProps(scope: IConstruct, checks: () => readonly (PropCheck | undefined)[]): void {
+  scope.node.addValidation({
+    validate: () =>
+      checks()
+        .filter(
+          (c): c is PropCheck => c !== undefined && c.problem !== undefined && !Token.isUnresolved(c.value),
+        )
+        .map((c) => `${scope.node.path}: ${c.prop} ${c.problem}, got ${show(c.value)}; ${c.fix}`),
+  });
+}
+
+/** Container, volume and network names: what the Docker engine accepts. */
+export function dockerNameProblem(value: string): Problem {
+  return /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}$/.test(value)
+    ? undefined
+    : "must be a Docker object name (letters, digits, '_', '.', '-'; starting with a letter or digit; at most 128 characters)";
+}
+
+export function wholeNumberProblem(value: number, min: number, max: number): Problem {
+  return Number.isInteger(value) && value >= min && value <= max
+    ? undefined
+    : `must be a whole number from ${min} to ${max}`;
+}
+
+/** An image reference with a tag other than `latest`, or a digest. */
+export function pinnedImageProblem(value: string): Problem {
+  if (!parseImageReference(value)) return "must be an image reference like postgres:17";
+  return isUnpinnedImage(value) ? "must carry a tag other than latest, or a digest" : undefined;
+}
+
+/** A PostgreSQL identifier that needs no quoting (role and database names). */
+export function pgIdentifierProblem(value: string): Problem {
+  return /^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(value)
+    ? undefined
+    : "must be letters, digits and '_', starting with a letter or '_', at most 63 characters";
+}
+
+/** A name other containers resolve on a network (a DNS label). */
+export function dnsLabelProblem(value: string): Problem {
+  return /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/.test(value)
+    ? undefined
+    : "must be a DNS label: lower case letters, digits and '-'";
+}

@@ -1,0 +1,210 @@
+/**
+ * A throwaway copy of the project that drives the real CLI (`scripts/cli.ts`, hence cdktf,
+ * Terraform or OpenTofu, the docker provider) against the real Docker engine, so the working tree,
+ * its state and its secrets are never touched. Used by the e2e suite and the lifecycle benchmark.
+ */
+import { execFileSync } from "child_process";
+import * as fs from "fs";
+import * as net from "net";
+import * as os from "os";
+import * as path from "path";
+import {
+  PROVIDER,
+  PrerequisiteError,
+  Terraform,
+  findProviderMirror,
+  findTerraform,
+  toolchainEnv,
+} from "../toolchain";
+import { OWN_PREFIXES, SETTINGS } from "../../config/settings";
+import { REPO } from "./docker";
+import { RunResult, run } from "./process";
+
+export { REPO };
+const COPIED = [
+  "main.ts",
+  "cdktf.json",
+  "package.json",
+  "tsconfig.json",
+  "config",
+  "stacks",
+  "constructs",
+  "scripts",
+  "django-app",
+];
+const NOT_COPIED = new Set([".venv", "__pycache__", "staticfiles", "node_modules", ".pytest_cache"]);
+
+/**
+ * The process environment without this machine's own settings for the project (every name in
+ * config/settings.ts, its NAME__<ENV> forms, and our prefixes), so a copy sees only its `.env`.
+ */
+export function withoutProjectSettings(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const names = new Set(SETTINGS.map((s) => s.name));
+  const ours = (key: string) => {
+    const base = key.replace(/__[A-Z0-9_]+$/, "");
+    return names.has(base) || OWN_PREFIXES.some((p) => base.startsWith(p));
+  };
+  return Object.fromEntries(Object.entries(env).filter(([key]) => !ours(key)));
+}
+
+export type Toolchain =
+  | { readonly ok: true; readonly terraform: Terraform; readonly mirror?: string; readonly summary: string }
+  | { readonly ok: false; readonly reason: string };
+
+/**
+ * Everything the lifecycle needs, or the plain reason it cannot run here. Synchronous, so a test
+ * file can decide at load time to run or to report its tests as skipped.
+ */
+export function detectToolchain(): Toolchain {
+  try {
+    let terraform: Terraform;
+    try {
+      terraform = findTerraform();
+    } catch (e) {
+      // the project's own OpenTofu build (scripts/install-opentofu.sh) counts too
+      const tofu = path.join(REPO, ".tools", "bin", "tofu");
+      if (!fs.existsSync(tofu)) throw e;
+      terraform = findTerraform({ ...process.env, TERRAFORM_BINARY_NAME: tofu });
+    }
+    let docker: string;
+    try {
+      docker = `Docker ${execFileSync("docker", ["version", "--format", "{{.Server.Version}}"], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], timeout: 30_000 }).trim()}`;
+    } catch {
+      return {
+        ok: false,
+        reason: "no Docker engine answers `docker version` (run ../shared/tools/docker-engine)",
+      };
+    }
+    const mirror = findProviderMirror();
+    if (!mirror) {
+      return {
+        ok: false,
+        reason: `no local mirror of the docker provider ${PROVIDER.version} (TF_PROVIDER_MIRROR or ~/.terraform.d/plugins) and no Terraform registry here`,
+      };
+    }
+    return {
+      ok: true,
+      terraform,
+      mirror,
+      summary: `${terraform.flavour} ${terraform.version}, ${docker}, provider mirror ${mirror}`,
+    };
+  } catch (e) {
+    if (e instanceof PrerequisiteError) return { ok: false, reason: e.message };
+    throw e;
+  }
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+    server.on("error", reject);
+  });
+}
+
+function copyTree(from: string, to: string): void {
+  fs.cpSync(from, to, {
+    recursive: true,
+    filter: (src) => !NOT_COPIED.has(path.basename(src)),
+  });
+}
+
+export interface ProjectOptions {
+  readonly toolchain: Extract<Toolchain, { ok: true }>;
+  /** Lines of the project's `.env`. */
+  readonly dotenv: Record<string, string>;
+  /** The environment (stack) the project deploys. */
+  readonly stack: string;
+  /** The tree to copy the project from (e.g. an earlier release). @default this repository */
+  readonly from?: string;
+}
+
+/** A throwaway copy of the project, with its own `.env`, state and secrets. */
+export class Project {
+  readonly dir: string;
+  readonly stack: string;
+  private readonly toolchainEnv: NodeJS.ProcessEnv;
+  private readonly terraform: Terraform;
+
+  constructor(options: ProjectOptions) {
+    this.dir = fs.mkdtempSync(path.join(os.tmpdir(), "django-cdktf-e2e-"));
+    this.copyCode(options.from ?? REPO);
+    fs.symlinkSync(path.join(REPO, "node_modules"), path.join(this.dir, "node_modules"), "dir");
+    this.stack = options.stack;
+    this.terraform = options.toolchain.terraform;
+    this.writeEnv(options.dotenv);
+    this.toolchainEnv = toolchainEnv(
+      options.toolchain.terraform,
+      options.toolchain.mirror,
+      path.join(this.dir, ".tfcli"),
+      withoutProjectSettings(process.env),
+    ).env;
+  }
+
+  /** Replaces the project's code with the tree at `from`; `.env`, state and secrets stay. */
+  copyCode(from: string): void {
+    for (const entry of COPIED) {
+      fs.rmSync(path.join(this.dir, entry), { recursive: true, force: true });
+      if (fs.existsSync(path.join(from, entry))) copyTree(path.join(from, entry), path.join(this.dir, entry));
+    }
+  }
+
+  writeEnv(vars: Record<string, string>): void {
+    const text = Object.entries(vars)
+      .map(([k, v]) => `${k}=${v}`)
+      .join("\n");
+    fs.writeFileSync(path.join(this.dir, ".env"), `${text}\n`);
+  }
+
+  path(rel: string): string {
+    return path.join(this.dir, rel);
+  }
+
+  /** `npm run <command> -- <stack> ...`, through the project's own CLI front. */
+  cli(command: string, args: string[] = [], extraEnv: Record<string, string> = {}): Promise<RunResult> {
+    const stackArgs = command === "synth" ? [] : [this.stack];
+    return run(
+      process.execPath,
+      ["--require", "sucrase/register/ts", "scripts/cli.ts", command, ...stackArgs, ...args],
+      { cwd: this.dir, env: { ...this.toolchainEnv, ...extraEnv } },
+    );
+  }
+
+  /** `show -json` of the plan file `cdktf diff` or `deploy` last saved. */
+  savedPlanJson(): { resource_changes?: { address: string; change: { actions: string[] } }[] } {
+    const json = execFileSync(this.terraform.binary, ["show", "-json", "plan"], {
+      cwd: this.path(`cdktf.out/stacks/${this.stack}`),
+      env: this.toolchainEnv,
+      encoding: "utf8",
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    return JSON.parse(json);
+  }
+
+  /** Actions per resource address of the plan `cdktf diff` just saved. */
+  savedPlan(): Record<string, string[]> {
+    const plan = this.savedPlanJson();
+    const changes: Record<string, string[]> = {};
+    for (const rc of plan.resource_changes ?? []) {
+      if (rc.change.actions.join() !== "no-op" && rc.change.actions.join() !== "read") {
+        changes[rc.address] = rc.change.actions;
+      }
+    }
+    return changes;
+  }
+
+  secretValues(): string[] {
+    const dir = this.path(`.secrets/${this.stack}`);
+    return fs
+      .readdirSync(dir)
+      .filter((f) => !f.endsWith(".previous"))
+      .map((f) => fs.readFileSync(path.join(dir, f), "utf8"));
+  }
+
+  remove(): void {
+    fs.rmSync(this.dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,80 @@
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { buildConfig } from "../../config/build-config";
+import { materializeSecrets, secretRevision } from "../../config/secret-store";
+
+const KEY = "Zq8-vL2pR7xW4nK9tY3mB6cH1jF5gD0sA-eU8iO2uP7yT4rE9wQ3";
+
+describe("secret files", () => {
+  let root: string;
+  beforeEach(() => (root = fs.mkdtempSync(path.join(os.tmpdir(), "secrets-"))));
+  afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
+
+  const config = (env: Record<string, string>) => {
+    const r = buildConfig({ env: { ENVIRONMENTS: "dev", ...env } });
+    if (!r.ok) throw new Error(r.errors.join("\n"));
+    return r.config;
+  };
+
+  it("generates missing secrets once, mode 0600, and keeps them across runs", () => {
+    const first = materializeSecrets(config({}), root);
+    if (!first.ok) throw new Error(first.errors.join());
+    const file = path.join(root, ".secrets/dev/django_secret_key");
+    const value = fs.readFileSync(file, "utf8");
+    expect(value.length).toBeGreaterThanOrEqual(50);
+    expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+    expect(fs.statSync(path.dirname(file)).mode & 0o777).toBe(0o700);
+    expect(first.notes).toContain(
+      'generated DJANGO_SECRET_KEY for environment "dev" in .secrets/dev/django_secret_key',
+    );
+    const second = materializeSecrets(config({}), root);
+    if (!second.ok) throw new Error(second.errors.join());
+    expect(fs.readFileSync(file, "utf8")).toBe(value);
+    expect(second.secrets.dev).toEqual(first.secrets.dev);
+    expect(second.notes).toEqual([]);
+  });
+
+  it("takes the user's value, keeps the old one aside, and changes the revision", () => {
+    const first = materializeSecrets(config({}), root);
+    const second = materializeSecrets(config({ DATABASE_PASSWORD: "a-new-password-from-the-user" }), root);
+    if (!first.ok || !second.ok) throw new Error("unexpected errors");
+    const file = path.join(root, ".secrets/dev/database_password");
+    expect(fs.readFileSync(file, "utf8")).toBe("a-new-password-from-the-user");
+    expect(fs.existsSync(`${file}.previous`)).toBe(true);
+    expect(second.secrets.dev.databasePassword.revision).not.toBe(
+      first.secrets.dev.databasePassword.revision,
+    );
+    expect(second.secrets.dev.djangoSecretKey.revision).toBe(first.secrets.dev.djangoSecretKey.revision);
+  });
+
+  it("reads *_FILE values, and reports unreadable ones without writing anything", () => {
+    fs.writeFileSync(path.join(root, "key.txt"), `${KEY}\n`);
+    const ok = materializeSecrets(config({ DJANGO_SECRET_KEY_FILE: "key.txt" }), root);
+    if (!ok.ok) throw new Error(ok.errors.join());
+    expect(fs.readFileSync(path.join(root, ".secrets/dev/django_secret_key"), "utf8")).toBe(KEY);
+
+    const other = fs.mkdtempSync(path.join(os.tmpdir(), "secrets-"));
+    const bad = materializeSecrets(config({ DATABASE_PASSWORD_FILE: "missing.txt" }), other);
+    expect(bad.ok).toBe(false);
+    if (!bad.ok) {
+      expect(bad.errors).toEqual([
+        'DATABASE_PASSWORD_FILE="missing.txt" (set in environment for environment "dev") cannot be read (ENOENT); point it at a readable file holding the value',
+      ]);
+    }
+    expect(fs.existsSync(path.join(other, ".secrets"))).toBe(false);
+    fs.rmSync(other, { recursive: true, force: true });
+  });
+
+  it("rejects a weak key from a file in production", () => {
+    fs.writeFileSync(path.join(root, "key.txt"), "short\n");
+    const bad = materializeSecrets(config({ DJANGO_SECRET_KEY_FILE: "key.txt" }), root);
+    expect(bad.ok).toBe(false);
+  });
+
+  it("derives revisions that reveal nothing obvious and change with the value", () => {
+    expect(secretRevision("database_password", "x")).toMatch(/^[0-9a-f]{32}$/);
+    expect(secretRevision("database_password", "x")).not.toBe(secretRevision("database_password", "y"));
+    expect(secretRevision("database_password", "x")).not.toContain("x".repeat(2));
+  });
+});

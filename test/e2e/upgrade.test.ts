@@ -1,0 +1,140 @@
+/**
+ * Existing deployments upgrade in place: a stack deployed by the previous release (the code at
+ * PREVIOUS, provider 3.6.2) is upgraded to this code (provider 4.5.0, the construct library's
+ * addresses). The plan replaces neither the database container nor its data volume (the volume's
+ * address moves), the deploy succeeds, and the rows are still there.
+ *
+ * Skipped, with the reason printed, where the toolchain is missing, or where the provider mirror
+ * holds no 3.6.2 for the previous release.
+ */
+import { execFileSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { execDocker, execDockerOk, removeDockerObjects, standInImages } from "../../scripts/lib/docker";
+import { httpStatus } from "../../scripts/lib/http";
+import { expectSuccess, psql } from "../support/e2e";
+import { Project, REPO, Toolchain, detectToolchain, freePort } from "../../scripts/lib/sandbox";
+
+jest.setTimeout(20 * 60_000);
+
+/** The last release before the construct library (the layout this test upgrades from). */
+const PREVIOUS = "faf97b5";
+const STACK = "up";
+
+function previousTree(): string | undefined {
+  try {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "django-cdktf-previous-"));
+    execFileSync("sh", ["-c", `git -C "$1" archive "$2" | tar -x -C "$3"`, "sh", REPO, PREVIOUS, dir]);
+    return dir;
+  } catch {
+    return undefined;
+  }
+}
+
+const toolchain: Toolchain = detectToolchain();
+const previous = toolchain.ok ? previousTree() : undefined;
+const mirror362 =
+  toolchain.ok &&
+  toolchain.mirror !== undefined &&
+  fs
+    .readdirSync(toolchain.mirror)
+    .some((host) => fs.existsSync(path.join(toolchain.mirror!, host, "kreuzwerker", "docker", "3.6.2")));
+const reason = !toolchain.ok
+  ? toolchain.reason
+  : !previous
+    ? `the previous release ${PREVIOUS} is not in this clone's history`
+    : !mirror362
+      ? "the provider mirror holds no kreuzwerker/docker 3.6.2, which the previous release requires"
+      : undefined;
+if (reason) console.warn(`e2e upgrade SKIPPED: ${reason}`);
+const step = reason ? it.skip : it;
+
+let project: Project;
+let prefix: string;
+let url: string;
+
+const db = () => `${prefix}-${STACK}-db`;
+const rows = () => psql(db(), "SELECT note FROM upgrade_probe ORDER BY 1");
+
+beforeAll(async () => {
+  if (reason || !toolchain.ok || !previous) return;
+  const images = await standInImages();
+  const port = await freePort();
+  prefix = `up${process.pid}`;
+  url = `http://127.0.0.1:${port}`;
+  project = new Project({
+    toolchain,
+    stack: STACK,
+    from: previous,
+    dotenv: {
+      ENVIRONMENTS: STACK,
+      PROJECT_NAME: prefix,
+      APP_PORT: String(port),
+      PYTHON_IMAGE: images.python,
+      POSTGRES_IMAGE: images.postgres,
+      // the opted-in volume is a managed resource whose address moves with the library
+      DELETE_DATA_ON_DESTROY: "true",
+    },
+  });
+});
+
+afterAll(async () => {
+  if (reason || !project) return;
+  await project.cli("destroy", ["--auto-approve"]);
+  removeDockerObjects(`${prefix}-`);
+  project.remove();
+  if (previous) fs.rmSync(previous, { recursive: true, force: true });
+});
+
+describe("upgrading a stack deployed by the previous release", () => {
+  step("the previous release deploys, and the database gets a row", async () => {
+    expectSuccess(await project.cli("deploy", ["--auto-approve"]));
+    expect((await httpStatus(`${url}/readyz`)).status).toBe(200);
+    psql(db(), "CREATE TABLE upgrade_probe (note text); INSERT INTO upgrade_probe VALUES ('kept')");
+    expect(rows()).toBe("kept");
+  });
+
+  step("the new code plans no replacement of the database and moves, not replaces, its volume", async () => {
+    const dbId = execDocker(["inspect", "-f", "{{.Id}}", db()]);
+    project.copyCode(REPO);
+    const diff = await project.cli("diff");
+    expectSuccess(diff);
+    const plan = project.savedPlanJson();
+    const changes = (plan.resource_changes ?? []).filter((rc) => rc.change.actions.join() !== "no-op");
+    console.log(
+      `upgrade plan:\n  ${changes.map((rc) => `${rc.change.actions.join("+")} ${rc.address}`).join("\n  ")}`,
+    );
+    const touched = (pattern: RegExp) => changes.filter((rc) => pattern.test(rc.address));
+    // the database container and its volume: no delete, no create
+    for (const rc of [...touched(/^docker_container\.Database_Container_/), ...touched(/^docker_volume\./)]) {
+      expect({ address: rc.address, actions: rc.change.actions }).toEqual({
+        address: rc.address,
+        actions: expect.not.arrayContaining(["delete"]),
+      });
+    }
+    const volume = (plan.resource_changes ?? []).find(
+      (rc) => rc.address === "docker_volume.Database_data_volume",
+    ) as { previous_address?: string; change: { actions: string[] } } | undefined;
+    expect(volume).toMatchObject({
+      previous_address: "docker_volume.data_volume",
+      change: { actions: ["no-op"] },
+    });
+    expect(execDocker(["inspect", "-f", "{{.Id}}", db()])).toBe(dbId);
+  });
+
+  step(
+    "the upgrade deploys, keeps the database container and the rows, and a second diff is clean",
+    async () => {
+      const dbId = execDocker(["inspect", "-f", "{{.Id}}", db()]);
+      expectSuccess(await project.cli("deploy", ["--auto-approve"]));
+      expect(execDocker(["inspect", "-f", "{{.Id}}", db()])).toBe(dbId);
+      expect(rows()).toBe("kept");
+      expect((await httpStatus(`${url}/readyz`)).status).toBe(200);
+      const diff = await project.cli("diff");
+      expectSuccess(diff);
+      expect(diff.output).toContain("No changes.");
+      expect(execDockerOk(["volume", "inspect", `${prefix}-${STACK}-pgdata`])).toBe(true);
+    },
+  );
+});

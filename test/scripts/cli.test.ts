@@ -1,0 +1,74 @@
+import { spawnSync } from "child_process";
+import * as path from "path";
+
+const root = path.resolve(__dirname, "..", "..");
+
+function run(file: string, args: string[], env: Record<string, string>) {
+  const result = spawnSync(process.execPath, ["--require", "sucrase/register/ts", file, ...args], {
+    cwd: root,
+    encoding: "utf8",
+    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env },
+    timeout: 60_000,
+  });
+  return { code: result.status, out: `${result.stdout}${result.stderr}` };
+}
+
+describe("synth with bad input", () => {
+  it("lists every problem, exits 1, and prints no stack trace", () => {
+    const { code, out } = run("main.ts", [], {
+      ENVIRONMENTS: "dev",
+      DATABASE_PORT: "54x2",
+      DEBUG: "maybe",
+      DJANGO_ALOWED_HOSTS: "example.com",
+    });
+    expect(code).toBe(1);
+    expect(out).toContain('config error: DATABASE_PORT must be a whole number from 1 to 65535, got "54x2"');
+    expect(out).toContain('config error: DEBUG must be one of true/false, 1/0, yes/no, on/off, got "maybe"');
+    expect(out).toContain(
+      "config warning: DJANGO_ALOWED_HOSTS (in environment) is not a known setting; did you mean DJANGO_ALLOWED_HOSTS?",
+    );
+    expect(out).toContain("2 configuration error(s); nothing was synthesized.");
+    expect(out).not.toMatch(/^\s+at /m);
+  });
+});
+
+describe("npm run deploy|diff|destroy preflight", () => {
+  it("rejects an unknown command with the usage", () => {
+    const { code, out } = run("scripts/cli.ts", ["deplyo"], {});
+    expect(code).toBe(2);
+    expect(out).toContain('unknown command "deplyo"');
+    expect(out).toContain("usage: npm run <command>");
+  });
+
+  it("says plainly when the Terraform binary is missing, and how to fix it", () => {
+    const { code, out } = run("scripts/cli.ts", ["deploy", "dev"], {
+      TERRAFORM_BINARY_NAME: "/nonexistent/terraform",
+    });
+    expect(code).toBe(1);
+    expect(out).toContain(
+      "cannot deploy: TERRAFORM_BINARY_NAME=/nonexistent/terraform is not an executable on PATH.",
+    );
+    expect(out).not.toMatch(/^\s+at /m);
+  });
+
+  it("says plainly when neither terraform nor tofu is installed", () => {
+    const { code, out } = run("scripts/cli.ts", ["diff", "dev"], { PATH: path.dirname(process.execPath) });
+    expect(code).toBe(1);
+    expect(out).toMatch(
+      /cannot diff: Neither terraform nor tofu is on PATH\. Install Terraform \(1\.7\+\) or OpenTofu/,
+    );
+  });
+
+  // the Docker check comes after the Terraform check, so it needs a Terraform binary to be reached
+  const haveTerraform = ["terraform", "tofu"].some((t) => spawnSync(t, ["version"]).status === 0);
+  if (!haveTerraform)
+    console.warn("skipping the Docker preflight test: neither terraform nor tofu is on PATH");
+  (haveTerraform ? it : it.skip)("says plainly when Docker is not reachable, and how to fix it", () => {
+    const { code, out } = run("scripts/cli.ts", ["deploy", "dev"], {
+      DOCKER_HOST: "unix:///nonexistent/docker.sock",
+    });
+    expect(code).toBe(1);
+    expect(out).toContain("cannot deploy: Docker is not reachable at unix:///nonexistent/docker.sock");
+    expect(out).toContain("Start Docker");
+  });
+});

@@ -1,0 +1,414 @@
+import "cdktf/lib/testing/adapters/jest";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { Testing } from "cdktf";
+import { Container, ContainerConfig } from "@cdktf/provider-docker/lib/container";
+import { Image } from "@cdktf/provider-docker/lib/image";
+import { Network } from "@cdktf/provider-docker/lib/network";
+import { Volume } from "@cdktf/provider-docker/lib/volume";
+import { withRuntimeConfigLabel } from "../../constructs/container-options";
+import { DjangoStack } from "../../stacks/django-stack";
+import { Json, PROJECT_ROOT, configFor, fakeSecrets, makeStack, resource, synthJson } from "../support/stack";
+
+describe("DjangoStack", () => {
+  const stack = makeStack();
+  const synthesized = Testing.synth(stack);
+  const json = synthJson(stack);
+  const db = resource(json, "docker_container", "Database/Container");
+  const web = resource(json, "docker_container", "App/Web");
+  const migrate = resource(json, "docker_container", "App/Migrate");
+  const writer = resource(json, "docker_container", "Secrets/Writer");
+
+  it("passes its own policy checks and provider validations", () => {
+    expect(() => Testing.synth(makeStack(), true)).not.toThrow();
+  });
+
+  describe("network", () => {
+    it("keeps the database on an internal network and publishes nothing of it", () => {
+      expect(synthesized).toHaveResourceWithProperties(Network, {
+        name: "django-dev-backend",
+        internal: true,
+      });
+      expect(db.networks_advanced).toEqual([
+        { name: "${docker_network.Network_Backend_05D38468.id}", aliases: ["db"] },
+      ]);
+      expect(db.ports).toBeUndefined();
+      expect(db.publish_all_ports).toBeUndefined();
+    });
+
+    it("publishes the app on the configured host address and port, joined to both networks", () => {
+      expect(web.ports).toEqual([{ internal: 8000, external: 8000, ip: "127.0.0.1" }]);
+      expect(web.networks_advanced.map((n: { name: string }) => n.name)).toEqual([
+        "${docker_network.Network_Frontend_BC4FA150.id}",
+        "${docker_network.Network_Backend_05D38468.id}",
+      ]);
+      const custom = synthJson(
+        makeStack({ APP_BIND_ADDRESS: "0.0.0.0", APP_PORT: "9000", ENVIRONMENTS: "dev" }),
+      );
+      expect(resource(custom, "docker_container", "App/Web").ports).toEqual([
+        { internal: 8000, external: 9000, ip: "0.0.0.0" },
+      ]);
+    });
+  });
+
+  describe("PostgreSQL", () => {
+    it("keeps its data on a named volume at the image's data directory, never deleted by Terraform", () => {
+      expect(db.volumes).toContainEqual({
+        volume_name: "django-dev-pgdata",
+        container_path: "/var/lib/postgresql/data",
+        read_only: false,
+      });
+      expect(json.resource.docker_volume.Database_data_volume).toBeUndefined();
+      // if the volume was managed before, it is forgotten, not destroyed
+      // (at its address since the construct library, and at the first release's fixed address)
+      expect(json.removed).toEqual([
+        { from: "docker_volume.Database_data_volume", lifecycle: { destroy: false } },
+        { from: "docker_volume.data_volume", lifecycle: { destroy: false } },
+      ]);
+    });
+
+    it("manages the volume only when the user opts in to deleting it on destroy", () => {
+      const optIn = synthJson(makeStack({ DELETE_DATA_ON_DESTROY: "true" }));
+      expect(optIn.resource.docker_volume.Database_data_volume).toMatchObject({ name: "django-dev-pgdata" });
+      // a stack deployed by the first release had it at a fixed address: moved, not replaced
+      expect(optIn.moved).toEqual([
+        { from: "docker_volume.data_volume", to: "docker_volume.Database_data_volume" },
+      ]);
+      expect(optIn.removed).toBeUndefined();
+      expect(resource(optIn, "docker_container", "Database/Container").volumes).toContainEqual(
+        expect.objectContaining({ volume_name: "${docker_volume.Database_data_volume.name}" }),
+      );
+    });
+
+    it("is healthy only when the real server answers on TCP, and apply waits for it", () => {
+      expect(db.healthcheck.test).toEqual([
+        "CMD",
+        "pg_isready",
+        "-h",
+        "127.0.0.1",
+        "-p",
+        "5432",
+        "-U",
+        "django",
+        "-d",
+        "django",
+      ]);
+      expect(db.wait).toBe(true);
+      // canonical Go durations: anything else diffs on every plan
+      for (const d of [db.healthcheck.interval, db.healthcheck.timeout, db.healthcheck.start_period]) {
+        expect(d).toMatch(/^(\d+h)?(\d+m)?\d+s$/);
+      }
+    });
+
+    it("shuts down cleanly: SIGINT and 60 s before SIGKILL, on destroy and on docker stop", () => {
+      expect(db).toMatchObject({ stop_signal: "SIGINT", destroy_grace_seconds: 60, stop_timeout: 60 });
+    });
+
+    it("restarts, rotates logs, has a memory limit without swap, and runs with few privileges", () => {
+      expect(db).toMatchObject({
+        restart: "unless-stopped",
+        log_driver: "json-file",
+        log_opts: { "max-size": "10m", "max-file": "3" },
+        memory: 512,
+        memory_swap: 512,
+        read_only: true,
+        security_opts: ["no-new-privileges:true"],
+      });
+      expect(db.capabilities.drop).toEqual(["ALL"]);
+      expect(db.capabilities.add.every((c: string) => c.startsWith("CAP_"))).toBe(true);
+    });
+
+    it("applies a changed password to the running database before the app connects", () => {
+      const sync = resource(json, "docker_container", "Database/PasswordSync");
+      expect(sync).toMatchObject({
+        must_run: false,
+        attach: true,
+        network_mode: "none",
+        user: "999:999",
+        read_only: true,
+      });
+      expect(sync.labels).toContainEqual({ label: "django-cdktf.password-revision", value: "bbbbbbbbbbbb" });
+      // over the shared socket, reading the file itself: the value is in no argument or variable
+      expect(sync.command[0]).toContain("-h /var/run/postgresql");
+      expect(sync.command[0]).toContain("\\set pw `cat /run/secrets/db/database_password`");
+      expect(sync.env).toBeUndefined();
+      expect(db.volumes).toContainEqual({
+        volume_name: "${docker_volume.Database_SocketVolume_38826C3C.name}",
+        container_path: "/var/run/postgresql",
+        read_only: false,
+      });
+      expect(resource(json, "docker_container", "App/Migrate").lifecycle.precondition[0].condition).toBe(
+        "${docker_container.Database_PasswordSync_D963FCC3.exit_code == 0}",
+      );
+    });
+
+    it("starts only after the secret files were written", () => {
+      expect(db.depends_on).toEqual(["docker_container.Secrets_Writer_1B3FE3BD"]);
+      expect(db.lifecycle.precondition[0].condition).toBe(
+        "${docker_container.Secrets_Writer_1B3FE3BD.exit_code == 0}",
+      );
+    });
+
+    it("reads its password from a file, never from a value", () => {
+      expect(db.env).toContain("POSTGRES_PASSWORD_FILE=/run/secrets/db/database_password");
+      expect(db.env.some((e: string) => e.startsWith("POSTGRES_PASSWORD="))).toBe(false);
+    });
+
+    it("runs a non-default port when DATABASE_PORT asks for one", () => {
+      const custom = resource(
+        synthJson(makeStack({ DATABASE_PORT: "5433" })),
+        "docker_container",
+        "Database/Container",
+      );
+      expect(custom.command).toEqual(["postgres", "-c", "port=5433"]);
+      expect(custom.healthcheck.test).toContain("5433");
+    });
+  });
+
+  describe("the Django image", () => {
+    it("builds django-app/ from the stack's working directory, tagged and triggered by content", () => {
+      expect(synthesized).toHaveResourceWithProperties(Image, {
+        name: "django-dev-web:src-0123456789ab",
+        build: expect.objectContaining({
+          context: "../../../django-app",
+          build_args: { PYTHON_IMAGE: "python:3.13-slim" },
+        }),
+        triggers: { source_hash: "0123456789abcdef".repeat(4) },
+      });
+    });
+
+    it("passes the base image override as a build argument", () => {
+      const custom = synthJson(makeStack({ PYTHON_IMAGE: "mirror.example:5000/python:3.13-slim" }));
+      expect(resource(custom, "docker_image", "AppImage").build.build_args).toEqual({
+        PYTHON_IMAGE: "mirror.example:5000/python:3.13-slim",
+      });
+    });
+
+    it("hashes the real build context when no hash is given", () => {
+      const app = Testing.app();
+      const real = new DjangoStack(app, "dev", {
+        config: configFor(),
+        secrets: fakeSecrets(),
+        projectRoot: PROJECT_ROOT,
+      });
+      expect(real.image.sourceHash).toMatch(/^[0-9a-f]{64}$/);
+      expect(real.image.name).toBe(`django-dev-web:src-${real.image.sourceHash.slice(0, 12)}`);
+    });
+
+    it("replaces the containers when the image changes, through image_id", () => {
+      for (const c of [web, migrate]) expect(c.image).toBe("${docker_image.AppImage_472A398A.image_id}");
+    });
+  });
+
+  describe("the app", () => {
+    it("runs hardened: non-root, read-only root with a tmpfs, no capabilities, no new privileges", () => {
+      for (const c of [web, migrate]) {
+        expect(c).toMatchObject({
+          user: "10001:10001",
+          read_only: true,
+          tmpfs: { "/tmp": expect.stringContaining("noexec") },
+          capabilities: { drop: ["ALL"] },
+          security_opts: ["no-new-privileges:true"],
+          memory: 512,
+          memory_swap: 512,
+        });
+      }
+    });
+
+    it("is healthy only when readiness answers, and apply waits for it", () => {
+      expect(web.healthcheck.test).toEqual(["CMD", "docker-entrypoint", "healthcheck", "ready"]);
+      expect(web).toMatchObject({
+        wait: true,
+        restart: "unless-stopped",
+        log_opts: { "max-size": "10m", "max-file": "3" },
+      });
+      expect(web.destroy_grace_seconds).toBeGreaterThan(20);
+    });
+
+    it("speaks the seed's env contract, with secrets as *_FILE paths only", () => {
+      expect(web.env).toEqual(
+        expect.arrayContaining([
+          "DEBUG=false",
+          "DATABASE_ENGINE=postgresql",
+          "DATABASE_HOST=db",
+          "DATABASE_PORT=5432",
+          "DJANGO_SECRET_KEY_FILE=/run/secrets/app/django_secret_key",
+          "DATABASE_PASSWORD_FILE=/run/secrets/app/database_password",
+        ]),
+      );
+      expect(web.env.some((e: string) => /^(DJANGO_SECRET_KEY|DATABASE_PASSWORD)=/.test(e))).toBe(false);
+    });
+
+    it("migrates first, as a one-shot whose failure fails the apply with its own output", () => {
+      expect(migrate).toMatchObject({
+        command: ["migrate"],
+        must_run: false,
+        attach: true,
+        logs: true,
+        tty: true,
+        rm: false,
+      });
+      expect(migrate.ports).toBeUndefined();
+      // in order: secrets written, database healthy, password set, then migrate
+      const sync = resource(json, "docker_container", "Database/PasswordSync");
+      expect(db.depends_on).toEqual(["docker_container.Secrets_Writer_1B3FE3BD"]);
+      expect(sync.depends_on).toEqual(["docker_container.Database_Container_2EDFF63D"]);
+      expect(migrate.depends_on).toEqual(["docker_container.Database_PasswordSync_D963FCC3"]);
+      expect(web.depends_on).toEqual(["docker_container.App_Migrate_C879708B"]);
+      // a precondition on what comes next, not a postcondition: a failed run must not block destroy
+      expect(migrate.lifecycle?.postcondition).toBeUndefined();
+      const [pre] = web.lifecycle.precondition;
+      expect(pre.condition).toBe("${docker_container.App_Migrate_C879708B.exit_code == 0}");
+      expect(pre.error_message).toMatch(
+        /^Django migrations failed in container .*Its output:\n\$\{coalesce\(docker_container\.App_Migrate_C879708B\.container_logs/,
+      );
+    });
+  });
+
+  describe("secrets", () => {
+    it("reach the containers through a volume filled from files Terraform reads, paths only", () => {
+      expect(writer.upload).toEqual(
+        expect.arrayContaining([
+          {
+            file: "/run/secrets/app/django_secret_key",
+            source: "../../../.secrets/dev/django_secret_key",
+            source_hash: "a".repeat(32),
+            permissions: "0400",
+          },
+          {
+            file: "/run/secrets/db/database_password",
+            source: "../../../.secrets/dev/database_password",
+            source_hash: "b".repeat(32),
+            permissions: "0400",
+          },
+        ]),
+      );
+      expect(synthesized).toHaveResourceWithProperties(Volume, { name: "django-dev-secrets" });
+      for (const c of [web, migrate, db]) {
+        expect(c.volumes).toContainEqual(
+          expect.objectContaining({ container_path: "/run/secrets", read_only: true }),
+        );
+      }
+    });
+
+    it("never appear in the synthesized configuration", () => {
+      const secret = "sup3r-s3cret-value-that-must-not-leak-anywhere-0123456789";
+      const s = makeStack({ DJANGO_SECRET_KEY: secret, DATABASE_PASSWORD: `${secret}-db` });
+      expect(Testing.synth(s)).not.toContain("sup3r-s3cret");
+    });
+
+    it("restart the app when an app secret changes, through a label", () => {
+      expect(web.labels).toContainEqual({
+        label: "django-cdktf.secrets-revision",
+        value: "aaaaaaaaaaaa-bbbbbbbbbbbb",
+      });
+    });
+  });
+
+  describe("environments", () => {
+    it("give every Docker object and the state file its own name", () => {
+      const names = (s: DjangoStack) => {
+        const j = synthJson(s);
+        return [
+          ...Object.values(j.resource.docker_container).map((r: Json) => r.name),
+          ...Object.values(j.resource.docker_network).map((r: Json) => r.name),
+          ...Object.values(j.resource.docker_volume).map((r: Json) => r.name),
+          resource(j, "docker_container", "Database/Container").volumes[0].volume_name,
+          j.terraform.backend.local.path,
+        ];
+      };
+      const dev = names(makeStack({}, {}, "dev"));
+      const prod = names(makeStack({}, {}, "prod"));
+      expect(dev.filter((n) => prod.includes(n))).toEqual([]);
+      expect(dev).toContain("../../../terraform.dev.tfstate");
+    });
+  });
+
+  describe("outputs", () => {
+    it("tell the user where the app is and what to do next", () => {
+      expect(json.output.app_url.value).toBe("http://127.0.0.1:8000/");
+      expect(json.output.data_volume.value).toBe("django-dev-pgdata");
+      expect(json.output.create_superuser.value).toMatch(
+        /docker exec -it .* docker-entrypoint manage createsuperuser/,
+      );
+    });
+  });
+
+  it("matches the snapshot, the same on every machine and whatever the Django sources hold", () => {
+    // the content hash is the only input from django-app/; replace it so only stack changes show
+    const app = Testing.app();
+    const real = new DjangoStack(app, "dev", {
+      config: configFor(),
+      secrets: fakeSecrets(),
+      projectRoot: PROJECT_ROOT,
+    });
+    const text = Testing.synth(real)
+      .split(real.image.sourceHash)
+      .join("<source-hash>")
+      .split(real.image.sourceHash.slice(0, 12))
+      .join("<hash12>");
+    expect(text).not.toMatch(new RegExp(PROJECT_ROOT.replace(/[/\\^$*+?.()|[\]{}]/g, "\\$&")));
+    expect(text).not.toContain(os.homedir());
+    expect(text).toMatchSnapshot();
+  });
+});
+
+describe("DjangoStack wiring", () => {
+  it("keeps the stable construct ids that are Terraform addresses", () => {
+    const s = makeStack();
+    const ids = s.node
+      .findAll()
+      .filter((c) => c instanceof Container)
+      .map((c) => c.node.path);
+    expect(ids.sort()).toEqual([
+      "dev/App/Migrate",
+      "dev/App/Web",
+      "dev/Database/Container",
+      "dev/Database/PasswordSync",
+      "dev/Secrets/Writer",
+    ]);
+  });
+
+  it("works from another outdir and app directory", () => {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "stack-"));
+    fs.mkdirSync(path.join(tmp, "web"));
+    fs.writeFileSync(path.join(tmp, "web", "Dockerfile"), "FROM scratch\n");
+    const app = Testing.app();
+    const s = new DjangoStack(app, "dev", {
+      config: configFor(),
+      secrets: fakeSecrets(),
+      projectRoot: tmp,
+      outdir: "build/out",
+      djangoAppDir: "web",
+    });
+    const j = synthJson(s);
+    expect(resource(j, "docker_image", "AppImage").build.context).toBe("../../../../web");
+    fs.rmSync(tmp, { recursive: true, force: true });
+  });
+});
+
+describe("changes the provider would only record", () => {
+  it("replace the container when its healthcheck or tmpfs changes, so the change takes effect", () => {
+    const base: ContainerConfig = {
+      name: "c",
+      image: "postgres:17",
+      healthcheck: { test: ["CMD", "true"], interval: "5s" },
+    };
+    const label = (c: ContainerConfig) =>
+      (withRuntimeConfigLabel(c).labels as { label: string; value: string }[])[0];
+    expect(label(base).label).toBe("django-cdktf.runtime-config");
+    expect(label(base)).toEqual(label({ ...base }));
+    expect(label(base)).not.toEqual(
+      label({ ...base, healthcheck: { test: ["CMD", "true"], interval: "7s" } }),
+    );
+    expect(label(base)).not.toEqual(label({ ...base, tmpfs: { "/tmp": "size=1m" } }));
+    const json = synthJson(makeStack());
+    for (const p of ["App/Web", "Database/Container"]) {
+      expect(resource(json, "docker_container", p).labels).toContainEqual({
+        label: "django-cdktf.runtime-config",
+        value: expect.stringMatching(/^[0-9a-f]{12}$/),
+      });
+    }
+  });
+});

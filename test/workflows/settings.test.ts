@@ -1,0 +1,70 @@
+/**
+ * The workflows' variable lists, checked against the settings table (config/settings.ts): every
+ * repository variable a workflow passes is a setting of the same name, every workflow that
+ * synthesizes passes every global setting CI can use, and every per-environment secret names a
+ * secret setting.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { SETTINGS } from "../../config/settings";
+
+const DIR = path.resolve(__dirname, "..", "..", ".github", "workflows");
+const workflows = fs
+  .readdirSync(DIR)
+  .filter((f) => f.endsWith(".yml"))
+  .map((f) => ({ file: f, text: fs.readFileSync(path.join(DIR, f), "utf8") }));
+/** Global settings CI never needs: secrets come from NAME__<ENV>, not from a directory. */
+const NOT_IN_CI = ["SECRETS_DIR"];
+/** Credentials read by Terraform's backends and the Docker client, not by our configuration. */
+const TOOL_SECRETS = [
+  "DOCKER_HOST",
+  "DOCKER_SSH_KEY",
+  "DOCKER_SSH_KNOWN_HOSTS",
+  "AWS_ACCESS_KEY_ID",
+  "AWS_SECRET_ACCESS_KEY",
+  "PG_CONN_STR",
+  "TF_HTTP_USERNAME",
+  "TF_HTTP_PASSWORD",
+  "GITHUB_TOKEN",
+];
+
+const names = (text: string, kind: "vars" | "secrets") => [
+  ...new Set(
+    [...text.matchAll(new RegExp(`\\$\\{\\{\\s*${kind}\\.([A-Za-z0-9_]+)\\s*\\}\\}`, "g"))].map((m) => m[1]),
+  ),
+];
+
+describe("workflows and the settings table", () => {
+  it.each(workflows.map((w) => [w.file, w.text]))(
+    "%s passes only repository variables that are settings, under the same name",
+    (_file, text) => {
+      for (const name of names(text, "vars")) {
+        expect(SETTINGS.map((s) => s.name)).toContain(name);
+        expect(text).toMatch(new RegExp(`\\b${name}: \\$\\{\\{ vars\\.${name} \\}\\}`));
+      }
+    },
+  );
+
+  it.each(
+    workflows
+      .filter((w) => /^\s*run: (npm run (synth|deploy)|scripts\/pr-plan\.sh)/m.test(w.text))
+      .map((w) => [w.file, w.text]),
+  )("%s synthesizes with every global setting CI can use", (_file, text) => {
+    const passed = names(text, "vars");
+    for (const s of SETTINGS.filter((spec) => spec.scope === "global" && !NOT_IN_CI.includes(spec.name))) {
+      expect(passed).toContain(s.name);
+    }
+  });
+
+  it.each(workflows.map((w) => [w.file, w.text]))(
+    "%s passes as secrets only secret settings and tool credentials",
+    (_file, text) => {
+      for (const name of names(text, "secrets")) {
+        if (TOOL_SECRETS.includes(name)) continue;
+        const base = name.replace(/__[A-Z0-9_]+$/, "");
+        const spec = SETTINGS.find((s) => s.name === base);
+        expect({ name, secret: spec?.secret === true }).toEqual({ name, secret: true });
+      }
+    },
+  );
+});
