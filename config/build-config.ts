@@ -9,7 +9,17 @@ import { isUnpinnedImage, parseImageReference } from "../constructs/image-refere
 import { Check, Reader } from "./reader";
 import { SETTINGS } from "./settings";
 import { typoWarnings } from "./typos";
-import { AppConfig, AppSettings, BackendConfig, ConfigInput, DatabaseSettings, StackConfig } from "./types";
+import {
+  AppConfig,
+  AppSettings,
+  BackendConfig,
+  ConfigInput,
+  DatabaseSettings,
+  ProxySettings,
+  SecretInput,
+  StackConfig,
+  TlsSettings,
+} from "./types";
 
 export type ConfigResult =
   | { readonly ok: true; readonly config: AppConfig; readonly warnings: readonly string[] }
@@ -63,6 +73,11 @@ function readGlobal(input: ConfigInput, r: Reader) {
       ? undefined
       : "must list environment names of lower case letters, digits and '-', starting with a letter, at most 20 characters",
   );
+  for (const e of environments.filter((name) => name.endsWith("-app"))) {
+    r.errors.push(
+      `ENVIRONMENTS lists "${e}": names ending in -app are reserved (each environment's release stack is <environment>-app); rename it`,
+    );
+  }
   const seen = new Set<string>();
   for (const e of environments) {
     if (seen.has(e)) r.errors.push(`ENVIRONMENTS lists "${e}" twice; list each environment once`);
@@ -149,14 +164,119 @@ function readBackend(r: Reader, projectName: string): BackendConfig {
   }
 }
 
+const HOST_NAME =
+  /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$/;
+const EMAIL = /^[^\s@,;]+@[^\s@,;]+\.[^\s@,;]+$/;
+
+function readProxy(r: Reader, index: number, port: number, environment: string): ProxySettings {
+  const enabled = r.bool("PROXY");
+  const image = r.string("PROXY_IMAGE", imageProblem);
+  const domain =
+    r
+      .string("DOMAIN", (v) =>
+        HOST_NAME.test(v.toLowerCase())
+          ? undefined
+          : "must be a host name like app.example.com (no scheme, port or path)",
+      )
+      .toLowerCase() || undefined;
+  const mode = r.string("TLS_MODE", (v) =>
+    ["acme", "internal", "files"].includes(v) ? undefined : "must be one of acme, internal, files",
+  );
+  const email = r.string("ACME_EMAIL", (v) => (EMAIL.test(v) ? undefined : "must be an email address"));
+  const httpsPort = r.int("APP_HTTPS_PORT", 8443 + index);
+  const where = `for environment "${environment}"`;
+  if (domain && !enabled) {
+    r.errors.push(
+      `DOMAIN is set but PROXY is off ${where}: HTTPS is served by the proxy; set PROXY=true or unset DOMAIN`,
+    );
+  }
+  if (!domain) {
+    for (const name of ["TLS_MODE", "ACME_EMAIL", "TLS_CERT_FILE", "TLS_KEY_FILE", "APP_HTTPS_PORT"]) {
+      if (r.raw(name))
+        r.warnings.push(`${name} has no effect without DOMAIN ${where}; set DOMAIN to serve HTTPS`);
+    }
+  } else if (httpsPort === port) {
+    r.errors.push(
+      `APP_HTTPS_PORT and APP_PORT are both ${port} ${where}; give HTTPS its own port (443 for a public site)`,
+    );
+  }
+  let tls: TlsSettings;
+  if (mode === "files") {
+    const file = (name: string): SecretInput => {
+      const got = r.raw(name);
+      if (!got) {
+        if (domain)
+          r.errors.push(`${name} must be set when TLS_MODE=files ${where}; give the path of the PEM file`);
+        return { kind: "generate" };
+      }
+      return { kind: "file", path: got.value.trim(), source: got.source };
+    };
+    tls = { mode, certFile: file("TLS_CERT_FILE"), keyFile: file("TLS_KEY_FILE") };
+  } else if (mode === "internal") {
+    tls = { mode };
+  } else {
+    tls = { mode: "acme", email: email || undefined };
+  }
+  return { enabled, image, domain, tls, httpsPort };
+}
+
+/**
+ * The URL the deploy prints: HTTPS at the domain, else the published address under a host name the
+ * allowed hosts accept (so it answers instead of 400). Warns when no such name exists.
+ */
+function appUrl(
+  r: Reader,
+  environment: string,
+  bindAddress: string,
+  port: number,
+  allowedHosts: readonly string[],
+  proxy: ProxySettings,
+): string {
+  if (proxy.domain) return `https://${proxy.domain}${proxy.httpsPort === 443 ? "" : `:${proxy.httpsPort}`}/`;
+  const everywhere = bindAddress === "0.0.0.0" || bindAddress === "::";
+  const loopback = everywhere || bindAddress === "127.0.0.1" || bindAddress === "::1";
+  const ip = bindAddress.includes(":")
+    ? `[${everywhere ? "::1" : bindAddress}]`
+    : everywhere
+      ? "127.0.0.1"
+      : bindAddress;
+  const allows = (host: string) =>
+    allowedHosts.some(
+      (h) => h === "*" || h === host || (h.startsWith(".") && (host === h.slice(1) || host.endsWith(h))),
+    );
+  const candidates = [ip, ...(loopback ? ["localhost", "127.0.0.1"] : [])];
+  const host = candidates.find(allows);
+  const suffix = port === 80 ? "" : `:${port}`;
+  if (!proxy.enabled) return `http://${host ?? ip}${suffix}/`;
+  if (!host) {
+    r.warnings.push(
+      `DJANGO_ALLOWED_HOSTS (${allowedHosts.join(",")}) names no host for the address the app is published on (${bindAddress}) for environment "${environment}": http://${ip}${suffix}/ would answer 400 Bad Request; add ${loopback ? "localhost or 127.0.0.1" : ip} to DJANGO_ALLOWED_HOSTS, or the host name your users type`,
+    );
+  }
+  return `http://${host ?? ip}${suffix}/`;
+}
+
 function readStack(r: Reader, environment: string, index: number, projectName: string): StackConfig {
   const bindAddress = r.string("APP_BIND_ADDRESS", (v) =>
     isIP(v) ? undefined : "must be an IP address of the Docker host, e.g. 127.0.0.1 or 0.0.0.0",
   );
   const debug = r.bool("DEBUG");
+  const port = r.int("APP_PORT", 8000 + index);
+  const proxy = readProxy(r, index, port, environment);
+  const https = proxy.domain !== undefined;
+  /** A boolean whose default is on when the app is served over HTTPS. */
+  const httpsBool = (name: string) => (https && !r.raw(name) ? true : r.bool(name));
+  const allowedHosts = r.list("DJANGO_ALLOWED_HOSTS", (h) =>
+    /^(\*|\.?[A-Za-z0-9.-]+|\[[0-9a-fA-F:]+\])$/.test(h)
+      ? undefined
+      : "must be a comma list of host names (a leading '.' matches subdomains)",
+  );
+  const httpsOrigin = https
+    ? `https://${proxy.domain}${proxy.httpsPort === 443 ? "" : `:${proxy.httpsPort}`}`
+    : undefined;
   const app: AppSettings = {
     bindAddress,
-    port: r.int("APP_PORT", 8000 + index),
+    port,
     memoryMb: r.int("APP_MEMORY_MB"),
     baseImage: r.string("PYTHON_IMAGE", imageProblem),
     debug,
@@ -165,24 +285,32 @@ function readStack(r: Reader, environment: string, index: number, projectName: s
         LOG_LEVELS.includes(v.toUpperCase()) ? undefined : `must be one of ${LOG_LEVELS.join(", ")}`,
       )
       .toUpperCase(),
-    allowedHosts: r.list("DJANGO_ALLOWED_HOSTS", (h) =>
-      /^(\*|\.?[A-Za-z0-9.-]+|\[[0-9a-fA-F:]+\])$/.test(h)
-        ? undefined
-        : "must be a comma list of host names (a leading '.' matches subdomains)",
+    allowedHosts:
+      proxy.domain && !allowedHosts.includes(proxy.domain) ? [...allowedHosts, proxy.domain] : allowedHosts,
+    csrfTrustedOrigins: ((origins) =>
+      httpsOrigin && !origins.includes(httpsOrigin) ? [...origins, httpsOrigin] : origins)(
+      r.list("DJANGO_CSRF_TRUSTED_ORIGINS", (o) => {
+        if (httpUrlProblem(o)) return "must be a comma list of origins like https://example.com";
+        const u = new URL(o);
+        return u.pathname !== "/" || u.search || u.hash || o.endsWith("/")
+          ? "must be a comma list of origins (scheme and host, no path), like https://example.com"
+          : undefined;
+      }),
     ),
-    csrfTrustedOrigins: r.list("DJANGO_CSRF_TRUSTED_ORIGINS", (o) => {
-      if (httpUrlProblem(o)) return "must be a comma list of origins like https://example.com";
-      const u = new URL(o);
-      return u.pathname !== "/" || u.search || u.hash || o.endsWith("/")
-        ? "must be a comma list of origins (scheme and host, no path), like https://example.com"
-        : undefined;
-    }),
-    secureProxySslHeader: r.bool("DJANGO_SECURE_PROXY_SSL_HEADER"),
-    secureSslRedirect: r.bool("DJANGO_SECURE_SSL_REDIRECT"),
-    secureCookies: r.bool("DJANGO_SECURE_COOKIES"),
-    hstsSeconds: r.int("DJANGO_SECURE_HSTS_SECONDS"),
+    // behind the proxy the scheme header is the proxy's own (it overwrites what clients send)
+    secureProxySslHeader:
+      proxy.enabled && !r.raw("DJANGO_SECURE_PROXY_SSL_HEADER")
+        ? true
+        : r.bool("DJANGO_SECURE_PROXY_SSL_HEADER"),
+    secureSslRedirect: httpsBool("DJANGO_SECURE_SSL_REDIRECT"),
+    secureCookies: httpsBool("DJANGO_SECURE_COOKIES"),
+    hstsSeconds: https && !r.raw("DJANGO_SECURE_HSTS_SECONDS") ? 3600 : r.int("DJANGO_SECURE_HSTS_SECONDS"),
     workers: r.int("GUNICORN_WORKERS"),
     threads: r.int("GUNICORN_THREADS"),
+    healthTimeout: r.int("APP_HEALTH_TIMEOUT"),
+    releasesKept: r.int("RELEASES_KEPT"),
+    image: r.string("APP_IMAGE", imageProblem) || undefined,
+    url: appUrl(r, environment, bindAddress, port, allowedHosts, proxy),
   };
   // validated only: the stack always runs PostgreSQL, and maps the alias for Django
   r.string("DATABASE_ENGINE", (v) =>
@@ -236,11 +364,28 @@ function readStack(r: Reader, environment: string, index: number, projectName: s
   if (debug && environment === "prod") {
     r.warnings.push('DEBUG is on for environment "prod"; turn it off in production');
   }
-  return { environment, projectName, namePrefix: `${projectName}-${environment}`, app, database, secrets };
+  return {
+    environment,
+    projectName,
+    namePrefix: `${projectName}-${environment}`,
+    app,
+    proxy,
+    database,
+    secrets,
+  };
+}
+
+export interface BuildOptions {
+  /**
+   * Check and return only these environments (a deploy of `dev` is not stopped by a problem in
+   * `prod`); the others are still read, so that a port two environments want is still caught.
+   * @default every environment in ENVIRONMENTS
+   */
+  readonly only?: readonly string[];
 }
 
 /** Reads and validates everything; returns all problems at once. */
-export function buildConfig(input: ConfigInput): ConfigResult {
+export function buildConfig(input: ConfigInput, options: BuildOptions = {}): ConfigResult {
   const global = new Reader(input, null);
   const { environments, projectName, secretsDir, backend } = readGlobal(input, global);
   const errors = [...global.errors];
@@ -252,36 +397,61 @@ export function buildConfig(input: ConfigInput): ConfigResult {
       );
     }
   }
+  const wanted = (environment: string) => !options.only || options.only.includes(environment);
+  for (const name of options.only ?? []) {
+    if (!environments.includes(name)) {
+      errors.push(
+        `environment "${name}" is not in ENVIRONMENTS (${environments.join(",")}); add it there or pick one of those`,
+      );
+    }
+  }
   const stacks: StackConfig[] = [];
   environments.forEach((environment, index) => {
     const r = new Reader(input, environment);
     stacks.push(readStack(r, environment, index, projectName));
+    if (!wanted(environment)) return;
     errors.push(...r.errors);
     warnings.push(...r.warnings);
   });
-  errors.push(...clashes(stacks));
+  errors.push(...clashes(stacks, wanted));
   const uniqueWarnings = [...new Set(warnings)];
   if (errors.length > 0) return { ok: false, errors: [...new Set(errors)], warnings: uniqueWarnings };
-  return { ok: true, config: { projectName, secretsDir, backend, stacks }, warnings: uniqueWarnings };
+  return {
+    ok: true,
+    config: { projectName, secretsDir, backend, stacks: stacks.filter((s) => wanted(s.environment)) },
+    warnings: uniqueWarnings,
+  };
+}
+
+/** The host ports an environment publishes, by the setting that chose each. */
+function publishedPorts(stack: StackConfig): { setting: string; port: number }[] {
+  if (!stack.proxy.enabled) return [];
+  const ports = [{ setting: "APP_PORT", port: stack.app.port }];
+  if (stack.proxy.domain) ports.push({ setting: "APP_HTTPS_PORT", port: stack.proxy.httpsPort });
+  return ports;
 }
 
 /** Two environments on one Docker host must not want the same host port. */
-function clashes(stacks: readonly StackConfig[]): string[] {
+function clashes(stacks: readonly StackConfig[], wanted: (environment: string) => boolean): string[] {
   const errors: string[] = [];
   const everywhere = ["0.0.0.0", "::"];
   for (let i = 0; i < stacks.length; i++) {
     for (let j = i + 1; j < stacks.length; j++) {
-      const a = stacks[i].app;
-      const b = stacks[j].app;
-      const overlap =
-        a.port === b.port &&
-        (a.bindAddress === b.bindAddress ||
-          everywhere.includes(a.bindAddress) ||
-          everywhere.includes(b.bindAddress));
-      if (overlap) {
-        errors.push(
-          `APP_PORT ${a.port} is used by both environments "${stacks[i].environment}" and "${stacks[j].environment}"; give each its own port in .env.${stacks[j].environment}`,
-        );
+      const [x, y] = [stacks[i], stacks[j]];
+      const sameAddress =
+        x.app.bindAddress === y.app.bindAddress ||
+        everywhere.includes(x.app.bindAddress) ||
+        everywhere.includes(y.app.bindAddress);
+      if (!sameAddress || !(wanted(x.environment) || wanted(y.environment))) continue;
+      for (const pa of publishedPorts(x)) {
+        for (const pb of publishedPorts(y)) {
+          if (pa.port !== pb.port) continue;
+          errors.push(
+            pa.setting === pb.setting
+              ? `${pa.setting} ${pa.port} is used by both environments "${x.environment}" and "${y.environment}"; give each its own port in .env.${y.environment}`
+              : `port ${pa.port} is ${pa.setting} of environment "${x.environment}" and ${pb.setting} of environment "${y.environment}"; give each its own port in .env.${y.environment}`,
+          );
+        }
       }
     }
   }

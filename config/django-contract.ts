@@ -4,7 +4,7 @@
  * `django-app/config/contract.json` by `npm run generate`; a unit test fails when the file differs,
  * so the image can never default to something the table does not say.
  */
-import { SETTINGS, shownDefault } from "./settings";
+import { SETTINGS, valueText } from "./settings";
 
 export const DJANGO_CONTRACT_FILE = "django-app/config/contract.json";
 
@@ -18,7 +18,7 @@ export function djangoContract(): DjangoContract {
   const variables: Record<string, string | null> = {};
   for (const s of SETTINGS.filter((spec) => spec.django)) {
     // generated secrets have no default inside the image: the stack always passes a file
-    variables[s.name] = s.value === undefined ? null : shownDefault(s);
+    variables[s.name] = valueText(s) ?? null;
   }
   return {
     comment: "Generated from config/settings.ts by `npm run generate`; do not edit.",

@@ -5,7 +5,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as dotenv from "dotenv";
-import { buildConfig } from "./build-config";
+import { BuildOptions, buildConfig } from "./build-config";
 import { AppConfig, EnvFile } from "./types";
 import { StackSecrets, materializeSecrets } from "./secret-store";
 
@@ -59,7 +59,11 @@ function readEnvFile(rootDir: string, name: string, errors: string[]): EnvFile |
   return { name, vars: dotenv.parse(text) };
 }
 
-export function loadConfig(rootDir: string, env: Readonly<Record<string, string | undefined>>): LoadResult {
+export function loadConfig(
+  rootDir: string,
+  env: Readonly<Record<string, string | undefined>>,
+  options: BuildOptions = {},
+): LoadResult {
   const fileErrors: string[] = [];
   const dotenvFile = readEnvFile(rootDir, ".env", fileErrors);
   const environmentFiles: Record<string, EnvFile> = {};
@@ -69,7 +73,7 @@ export function loadConfig(rootDir: string, env: Readonly<Record<string, string 
     const file = readEnvFile(rootDir, entry, fileErrors);
     if (file) environmentFiles[m[1]] = file;
   }
-  const built = buildConfig({ env, dotenv: dotenvFile, environmentFiles });
+  const built = buildConfig({ env, dotenv: dotenvFile, environmentFiles }, options);
   if (!built.ok || fileErrors.length > 0) {
     return {
       ok: false,

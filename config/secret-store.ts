@@ -27,6 +27,9 @@ export interface StoredSecret {
 export interface StackSecrets {
   readonly djangoSecretKey: StoredSecret;
   readonly databasePassword: StoredSecret;
+  /** With TLS_MODE=files: copies of the certificate chain and the key. */
+  readonly tlsCertificate?: StoredSecret;
+  readonly tlsKey?: StoredSecret;
 }
 
 export type MaterializeResult =
@@ -43,8 +46,11 @@ interface Wanted {
   readonly variable: string;
   readonly fileName: string;
   readonly input: SecretInput;
-  readonly generate: () => string;
+  /** Makes a value when none is given; absent: a value must be given. */
+  readonly generate?: () => string;
   readonly check?: (value: string) => string | undefined;
+  /** The value may span lines (a PEM file); its text is kept as it is. */
+  readonly multiline?: boolean;
 }
 
 export function secretRevision(name: string, value: string): string {
@@ -53,7 +59,8 @@ export function secretRevision(name: string, value: string): string {
 }
 
 function readFileSecret(rootDir: string, w: Wanted, file: string, source: string): string | string[] {
-  const where = `${w.variable}_FILE=${JSON.stringify(file)} (set in ${source} for environment "${w.stack.environment}")`;
+  const variable = w.variable.endsWith("_FILE") ? w.variable : `${w.variable}_FILE`;
+  const where = `${variable}=${JSON.stringify(file)} (set in ${source} for environment "${w.stack.environment}")`;
   const abs = path.resolve(rootDir, file);
   let text: string;
   try {
@@ -61,6 +68,11 @@ function readFileSecret(rootDir: string, w: Wanted, file: string, source: string
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     return [`${where} cannot be read (${code ?? "error"}); point it at a readable file holding the value`];
+  }
+  if (w.multiline) {
+    return /-----BEGIN [A-Z ]+-----/.test(text)
+      ? text
+      : [`${where} holds no PEM block (-----BEGIN ...-----); give a PEM file`];
   }
   const value = text.replace(/\r?\n$/, "");
   if (value === "") return [`${where} names an empty file; put the value in it`];
@@ -70,7 +82,30 @@ function readFileSecret(rootDir: string, w: Wanted, file: string, source: string
 
 /** Reads, generates and writes the secret files of every stack; writes nothing if anything is wrong. */
 export function materializeSecrets(config: AppConfig, rootDir: string): MaterializeResult {
+  const tlsFiles = (stack: StackConfig): Wanted[] => {
+    const tls = stack.proxy.tls;
+    if (!stack.proxy.enabled || !stack.proxy.domain || tls.mode !== "files") return [];
+    return [
+      {
+        stack,
+        key: "tlsCertificate",
+        variable: "TLS_CERT_FILE",
+        fileName: "tls_certificate.pem",
+        input: tls.certFile,
+        multiline: true,
+      },
+      {
+        stack,
+        key: "tlsKey",
+        variable: "TLS_KEY_FILE",
+        fileName: "tls_key.pem",
+        input: tls.keyFile,
+        multiline: true,
+      },
+    ];
+  };
   const wanted: Wanted[] = config.stacks.flatMap((stack) => [
+    ...tlsFiles(stack),
     {
       stack,
       key: "djangoSecretKey" as const,
@@ -119,6 +154,9 @@ export function materializeSecrets(config: AppConfig, rootDir: string): Material
         continue;
       }
       value = read;
+    } else if (!w.generate) {
+      // a required file that was not given: build-config has reported it
+      continue;
     } else if (stored !== undefined && stored !== "") {
       value = stored;
     } else {

@@ -92,6 +92,77 @@ export const SETTINGS: readonly SettingSpec[] = [
       "Opt in to deleting the database volume on `destroy`. Off: the volume outlives every destroy and replacement.",
   },
   {
+    name: "PROXY",
+    scope: "stack",
+    value: true,
+    description:
+      "Caddy in front of the app as the only published port: releases switch traffic without dropping a request, and `DOMAIN` gets HTTPS. `false`: no proxy; the app answers on the `<project>-<env>-frontend` network as `<project>-<env>-app`, for a proxy of your own.",
+  },
+  {
+    name: "PROXY_IMAGE",
+    scope: "stack",
+    value: "caddy:2.10",
+    description: "Caddy 2 image of the proxy. Point it at a private registry or mirror.",
+  },
+  {
+    name: "DOMAIN",
+    scope: "stack",
+    description:
+      "Serve the app over HTTPS at this host name (HTTP redirects to it). It is added to the allowed hosts and CSRF origins, and the `DJANGO_SECURE_*` settings default to on.",
+  },
+  {
+    name: "TLS_MODE",
+    scope: "stack",
+    value: "acme",
+    description:
+      "Certificates for `DOMAIN`: `acme` (automatic, e.g. Let's Encrypt: ports 80 and 443 must be reachable from the internet), `internal` (Caddy's own CA; export its root with the `proxy_root_ca` output) or `files` (`TLS_CERT_FILE` and `TLS_KEY_FILE`).",
+  },
+  {
+    name: "ACME_EMAIL",
+    scope: "stack",
+    description: "Contact address given to the ACME CA (expiry notices).",
+  },
+  {
+    name: "TLS_CERT_FILE",
+    scope: "stack",
+    description: "`TLS_MODE=files`: path of the certificate chain (PEM) on the machine running the deploy.",
+  },
+  {
+    name: "TLS_KEY_FILE",
+    scope: "stack",
+    description: "`TLS_MODE=files`: path of the private key (PEM); handled like the other secret files.",
+  },
+  {
+    name: "APP_HTTPS_PORT",
+    scope: "stack",
+    shown: "8443 + position in ENVIRONMENTS",
+    range: [1, 65535],
+    description:
+      "Host port of HTTPS when `DOMAIN` is set (443 for a public site; `APP_PORT` is then its HTTP port, 80).",
+  },
+  {
+    name: "APP_HEALTH_TIMEOUT",
+    scope: "stack",
+    value: 90,
+    range: [10, 1800],
+    description:
+      "Seconds a new release may take to pass its readiness check before the deploy gives up on it (the previous release keeps serving).",
+  },
+  {
+    name: "RELEASES_KEPT",
+    scope: "stack",
+    value: 3,
+    range: [1, 50],
+    description:
+      "App images kept after a deploy (the running one included), so `npm run rollback` and redeploying an earlier commit need no build.",
+  },
+  {
+    name: "APP_IMAGE",
+    scope: "stack",
+    description:
+      "Deploy this existing image instead of building django-app (an image built by CI, or an earlier release: `npm run rollback` uses it). Must carry a tag or digest.",
+  },
+  {
     name: "SECRETS_DIR",
     scope: "global",
     value: ".secrets",
@@ -190,6 +261,7 @@ export const SETTINGS: readonly SettingSpec[] = [
     name: "DJANGO_SECURE_PROXY_SSL_HEADER",
     scope: "stack",
     value: false,
+    shown: "true behind the proxy",
     django: true,
     description: "Trust `X-Forwarded-Proto: https` from a TLS-terminating proxy in front.",
   },
@@ -197,6 +269,7 @@ export const SETTINGS: readonly SettingSpec[] = [
     name: "DJANGO_SECURE_SSL_REDIRECT",
     scope: "stack",
     value: false,
+    shown: "false; true with DOMAIN",
     django: true,
     description: "Redirect plain HTTP to HTTPS (only behind HTTPS).",
   },
@@ -204,6 +277,7 @@ export const SETTINGS: readonly SettingSpec[] = [
     name: "DJANGO_SECURE_COOKIES",
     scope: "stack",
     value: false,
+    shown: "false; true with DOMAIN",
     django: true,
     description: "Send session and CSRF cookies over HTTPS only.",
   },
@@ -211,6 +285,7 @@ export const SETTINGS: readonly SettingSpec[] = [
     name: "DJANGO_SECURE_HSTS_SECONDS",
     scope: "stack",
     value: 0,
+    shown: "0; 3600 with DOMAIN",
     range: [0, 315360000],
     django: true,
     description: "HSTS max-age in seconds (0 turns HSTS off).",
@@ -322,8 +397,12 @@ export function settingNamed(name: string): SettingSpec {
 
 /** The default of a setting, as the README and messages show it; "" when there is none. */
 export function shownDefault(spec: SettingSpec): string {
-  if (spec.shown !== undefined) return spec.shown;
-  if (spec.value === undefined) return "";
+  return spec.shown ?? valueText(spec) ?? "";
+}
+
+/** The typed default as a variable's text (lists comma-joined), or undefined when there is none. */
+export function valueText(spec: SettingSpec): string | undefined {
+  if (spec.value === undefined) return undefined;
   return Array.isArray(spec.value) ? spec.value.join(",") : String(spec.value);
 }
 

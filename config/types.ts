@@ -51,6 +51,30 @@ export interface AppSettings {
   readonly hstsSeconds: number;
   readonly workers: number;
   readonly threads: number;
+  /** Seconds a new release may take to become ready. */
+  readonly healthTimeout: number;
+  /** App images kept after a deploy. */
+  readonly releasesKept: number;
+  /** An existing image to deploy instead of building. */
+  readonly image?: string;
+  /** The URL the deploy prints: one that the app answers (a host the allowed hosts name). */
+  readonly url: string;
+}
+
+/** How certificates are obtained for a domain. */
+export type TlsSettings =
+  | { readonly mode: "acme"; readonly email?: string }
+  | { readonly mode: "internal" }
+  | { readonly mode: "files"; readonly certFile: SecretInput; readonly keyFile: SecretInput };
+
+export interface ProxySettings {
+  readonly enabled: boolean;
+  readonly image: string;
+  /** HTTPS for this host name; plain HTTP when unset. */
+  readonly domain?: string;
+  readonly tls: TlsSettings;
+  /** Host port of HTTPS (only with a domain). */
+  readonly httpsPort: number;
 }
 
 export interface DatabaseSettings {
@@ -69,6 +93,7 @@ export interface StackConfig {
   /** `<project>-<environment>`: prefix of every Docker object of this stack. */
   readonly namePrefix: string;
   readonly app: AppSettings;
+  readonly proxy: ProxySettings;
   readonly database: DatabaseSettings;
   readonly secrets: {
     readonly djangoSecretKey: SecretInput;

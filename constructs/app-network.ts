@@ -17,6 +17,8 @@ export interface AppNetworkProps {
 export class AppNetwork extends Construct {
   readonly backend: Network;
   readonly frontend: Network;
+  /** The networks' names, for containers in another stack (which join by name). */
+  readonly names: { readonly backend: string; readonly frontend: string };
 
   constructor(scope: Construct, id: string, props: AppNetworkProps) {
     super(scope, id);
@@ -28,14 +30,15 @@ export class AppNetwork extends Construct {
         fix: "use lower case letters, digits and '-', e.g. django-dev",
       },
     ]);
+    this.names = { backend: `${props.namePrefix}-backend`, frontend: `${props.namePrefix}-frontend` };
     this.backend = new Network(this, "Backend", {
-      name: `${props.namePrefix}-backend`,
+      name: this.names.backend,
       driver: "bridge",
       internal: true,
       labels: labelsFor(this, "network"),
     });
     this.frontend = new Network(this, "Frontend", {
-      name: `${props.namePrefix}-frontend`,
+      name: this.names.frontend,
       driver: "bridge",
       labels: labelsFor(this, "network"),
     });

@@ -21,7 +21,8 @@ export function rotatedLogs(): { logDriver: string; logOpts: Record<string, stri
 
 /**
  * A container that runs once, when it is created: apply waits for it to exit (`attach`), keeps its
- * output for the failure message (`logs`; a tty keeps Docker's stream headers out of it), and
+ * output for the failure message (`logs`; no tty, so no colour codes: provider 4.x separates
+ * Docker's stream headers), and
  * leaves it for `docker logs` (no `rm`: with `attach` the provider would lose it). Without
  * `must_run` an exited container is what Terraform expects, so later plans leave it alone.
  */
@@ -29,7 +30,7 @@ export function oneShot(): Pick<
   ContainerConfig,
   "mustRun" | "attach" | "logs" | "tty" | "rm" | "logDriver" | "logOpts"
 > {
-  return { mustRun: false, attach: true, logs: true, tty: true, rm: false, ...rotatedLogs() };
+  return { mustRun: false, attach: true, logs: true, tty: false, rm: false, ...rotatedLogs() };
 }
 
 /** No capabilities (unless added back) and no privilege gain through setuid binaries. */

@@ -80,4 +80,19 @@ export const SecretsMount = {
   appDir: "/run/secrets/app",
   /** Files readable only by the postgres user. */
   dbDir: "/run/secrets/db",
+  /** Files readable only by the proxy (root in the official image): TLS certificate and key. */
+  proxyDir: "/run/secrets/proxy",
+} as const;
+
+/** Facts of the official caddy image (and of the stand-in, which keeps its layout). */
+export const CaddyImageContract = {
+  /** Certificates, the local CA and ACME state. */
+  dataDirectory: "/data",
+  /** The last loaded configuration (`autosave.json`), which `caddy run --resume` starts from. */
+  configDirectory: "/config",
+  /** The admin API's unix socket lives here, on a volume the route one-shots mount. */
+  adminDirectory: "/run/caddy-admin",
+  adminSocket: "/run/caddy-admin/admin.sock",
+  httpPort: 80,
+  httpsPort: 443,
 } as const;

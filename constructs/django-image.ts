@@ -20,6 +20,16 @@ export interface DjangoImageProps {
    * through, so exactly the changes the image can see cause a rebuild
    */
   readonly sourceHash?: string;
+  /**
+   * Deploy this existing image (a tag or digest) instead of building one: an image built by CI, or
+   * an earlier release kept on the host. @default none: build from `contextDir`
+   */
+  readonly prebuilt?: string;
+  /**
+   * Where the build's full log is written (relative to the stack's working directory), for progress
+   * and for the cause of a failed build. @default none
+   */
+  readonly buildLogFile?: string;
 }
 
 /**
@@ -38,7 +48,7 @@ export class DjangoImage extends Construct {
     const baseImage = props.baseImage ?? "python:3.13-slim";
     let hashProblem: string | undefined;
     let sourceHash = props.sourceHash;
-    if (sourceHash === undefined) {
+    if (sourceHash === undefined && props.prebuilt === undefined) {
       try {
         sourceHash = buildContextHash(props.contextDir);
       } catch (e) {
@@ -78,8 +88,19 @@ export class DjangoImage extends Construct {
         fix: "pin a version, e.g. python:3.13-slim",
       },
     ]);
-    this.name = `${props.repository}:src-${this.sourceHash.slice(0, 12)}`;
     const imageLabels = { [LabelKeys.stack]: TerraformStack.of(this).node.id, [LabelKeys.role]: "web" };
+    // Images are never deleted by Terraform (`keepLocally`): the previous release runs from its image
+    // until traffic has moved, and earlier ones stay for a rollback; the CLI prunes old ones.
+    if (props.prebuilt !== undefined) {
+      this.name = props.prebuilt;
+      this.image = new Image(this, "Image", {
+        name: props.prebuilt,
+        keepLocally: true,
+        lifecycle: { createBeforeDestroy: true },
+      });
+      return;
+    }
+    this.name = `${props.repository}:src-${this.sourceHash.slice(0, 12)}`;
     this.image = new Image(this, "Image", {
       name: this.name,
       buildAttribute: {
@@ -88,11 +109,11 @@ export class DjangoImage extends Construct {
         // `labels` for the engine's classic builder, `label` for BuildKit (the provider's route since 4.x)
         labels: imageLabels,
         label: imageLabels,
+        buildLogFile: props.buildLogFile,
       },
-      // Destroy-then-create, like the containers that use it. Terraform stops the old containers at
-      // the start of the apply anyway, so create-before-destroy would not shorten the downtime, and
-      // its deposed image, deleted by name, collides with a rebuild of the same content.
       triggers: { source_hash: this.sourceHash },
+      keepLocally: true,
+      lifecycle: { createBeforeDestroy: true },
     });
   }
 

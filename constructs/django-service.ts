@@ -1,21 +1,22 @@
-import { isIP } from "net";
 import { Construct } from "constructs";
+import { Fn, ITerraformDependable, TerraformLocal } from "cdktf";
 import { Container, ContainerConfig } from "@cdktf/provider-docker/lib/container";
-import { AppNetwork } from "./app-network";
+import { CaddySite } from "./caddyfile";
+import { ProxyRef } from "./caddy-proxy";
 import {
   dropPrivileges,
   labelsFor,
   memoryLimits,
   oneShot,
   rotatedLogs,
-  succeeded,
   withRuntimeConfigLabel,
 } from "./container-options";
 import { DjangoEnv, DjangoImageContract, SecretsMount, fileVariant } from "./contracts";
 import { DjangoImage } from "./django-image";
 import { LabelKeys } from "./labels";
-import { PostgresDatabase } from "./postgres-database";
-import { SecretFile, Secrets } from "./secrets";
+import { DatabaseConnection } from "./postgres-database";
+import { ProxyRoute } from "./proxy-route";
+import { SecretFile, SecretsRef } from "./secrets";
 import { dockerNameProblem, validateProps, wholeNumberProblem } from "./validation";
 
 /** Django settings passed to the containers (the seed's `.env` vocabulary). */
@@ -28,7 +29,7 @@ export interface DjangoSettings {
   readonly allowedHosts?: readonly string[];
   /** @default [] */
   readonly csrfTrustedOrigins?: readonly string[];
-  /** @default false */
+  /** Trust the proxy's `X-Forwarded-Proto`. @default true behind a proxy, else false */
   readonly secureProxySslHeader?: boolean;
   /** @default false */
   readonly secureSslRedirect?: boolean;
@@ -42,61 +43,81 @@ export interface DjangoSettings {
   readonly threads?: number;
 }
 
+/** How the proxy serves the app: the site around the upstream this service provides. */
+export interface ProxySettings {
+  readonly ref: ProxyRef;
+  /** Domain, certificates and files the proxy serves. @default plain HTTP for any host */
+  readonly site?: Omit<CaddySite, "upstream" | "healthPath">;
+}
+
 export interface DjangoServiceProps {
-  /** Prefix of the containers' Docker names: `<namePrefix>-web` and `<namePrefix>-migrate`. */
+  /** Prefix of the Docker names: `<namePrefix>-web-<release>`, `<namePrefix>-migrate-<release>`, ... */
   readonly namePrefix: string;
   readonly image: DjangoImage;
-  /** The database to connect to; the app starts after its `ready` one-shot. */
-  readonly database: PostgresDatabase;
-  readonly network: AppNetwork;
-  /** Holds `secretKey` and the database's password among its `appFiles`. */
-  readonly secrets: Secrets;
-  /** Django's secret key: one of `secrets`' `appFiles`. */
+  /** The database to connect to (it must be up: deploy the stack that holds it first). */
+  readonly database: DatabaseConnection;
+  /** Names of the networks to join: `frontend` (the proxy's) and `backend` (the database's). */
+  readonly networks: { readonly frontend: string; readonly backend: string };
+  /** Holds `secretKey` and the database's password among its app files. */
+  readonly secrets: SecretsRef;
+  /** Django's secret key: one of the secrets' app files. */
   readonly secretKey: SecretFile;
   /** @default {} (every setting at its default) */
   readonly settings?: DjangoSettings;
-  /** Host address the port is published on. @default "127.0.0.1" */
-  readonly bindAddress?: string;
-  /** Host port. @default 8000 */
-  readonly port?: number;
   /** Memory limit in MiB, for the app and the migration run. @default 512 */
   readonly memoryMb?: number;
+  /** Seconds a new release may take to pass its readiness check. @default 90 */
+  readonly healthTimeoutSeconds?: number;
+  /**
+   * Route traffic through this proxy once the new release is healthy. Without one, the app answers
+   * on the frontend network as `<namePrefix>-app` (and at `upstream`), for a proxy of your own or a
+   * `ProxyRoute` shared by several apps. @default none
+   */
+  readonly proxy?: ProxySettings;
+  /** Resources of the same stack that must exist first (networks, the database). @default [] */
+  readonly after?: ITerraformDependable[];
 }
 
 const LOG_LEVELS = ["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"];
 
+/** Path of an app secret inside the containers that mount the secrets volume. */
+export function appSecretPath(file: SecretFile): string {
+  return `${SecretsMount.appDir}/${file.name}`;
+}
+
 /**
- * The app: a one-shot `migrate` container that must exit 0 (its own error text fails the apply),
- * then the gunicorn container, which apply waits on until readiness (database reachable,
- * migrations applied) answers. Both run as the image's non-root user on a read-only root
- * filesystem with every capability dropped.
+ * The app, released without a gap: a one-shot `migrate` container that must exit 0 (its own error
+ * text fails the apply), then a new gunicorn container beside the running one, which apply waits on
+ * until readiness (database reachable, migrations applied) answers, then the proxy route; only
+ * then is the previous release's container stopped (SIGTERM, gunicorn drains what is in flight).
+ *
+ * Every object of a release is named after a digest of everything it runs (`release`), so the new
+ * one can be created before the old one is destroyed (`create_before_destroy`). Both run as the
+ * image's non-root user on a read-only root filesystem with every capability dropped.
  */
 export class DjangoService extends Construct {
   readonly migrate: Container;
   readonly web: Container;
-  /** Where the app answers on the Docker host, e.g. `http://127.0.0.1:8000/`. */
-  readonly url: string;
+  /** Twelve hex characters naming this release; Terraform computes it from the image id and the settings. */
+  readonly release: string;
+  /** `host:port` of the app on the frontend network. */
+  readonly upstream: string;
+  /** Present when a proxy was given. */
+  readonly route?: ProxyRoute;
 
   constructor(scope: Construct, id: string, props: DjangoServiceProps) {
     super(scope, id);
     const s = props.settings ?? {};
-    const bindAddress = props.bindAddress ?? "127.0.0.1";
-    const port = props.port ?? 8000;
     const memoryMb = props.memoryMb ?? 512;
-    const db = props.database.connection;
+    const healthTimeout = props.healthTimeoutSeconds ?? 90;
+    const db = props.database;
     const { secrets } = props;
     validateProps(this, () => [
       {
         prop: "namePrefix",
         value: props.namePrefix,
-        problem: dockerNameProblem(`${props.namePrefix}-web`),
+        problem: dockerNameProblem(`${props.namePrefix}-migrate-0`),
         fix: "use a Docker object name, e.g. django-dev",
-      },
-      {
-        prop: "port",
-        value: port,
-        problem: wholeNumberProblem(port, 1, 65535),
-        fix: "use a free TCP port of the Docker host, e.g. 8000",
       },
       {
         prop: "memoryMb",
@@ -105,10 +126,10 @@ export class DjangoService extends Construct {
         fix: "give MiB, e.g. 512",
       },
       {
-        prop: "bindAddress",
-        value: bindAddress,
-        problem: isIP(bindAddress) !== 0 ? undefined : "must be an IP address",
-        fix: "e.g. 127.0.0.1, or 0.0.0.0 for every interface",
+        prop: "healthTimeoutSeconds",
+        value: healthTimeout,
+        problem: wholeNumberProblem(healthTimeout, 10, 1800),
+        fix: "give seconds, e.g. 90",
       },
       {
         prop: "settings.workers",
@@ -140,15 +161,17 @@ export class DjangoService extends Construct {
       {
         prop: "secretKey",
         value: props.secretKey.name,
-        problem: secrets.hasAppFile(props.secretKey) ? undefined : "is not one of the secrets' appFiles",
+        problem: secrets.appFileNames.includes(props.secretKey.name)
+          ? undefined
+          : "is not one of the secrets' app files",
         fix: "add it to the Secrets construct's appFiles",
       },
       {
         prop: "database",
         value: db.password.name,
-        problem: secrets.hasAppFile(db.password)
+        problem: secrets.appFileNames.includes(db.password.name)
           ? undefined
-          : "has a password file that is not one of the secrets' appFiles",
+          : "has a password file that is not one of the secrets' app files",
         fix: "add the database's password file to the Secrets construct's appFiles too",
       },
     ]);
@@ -158,7 +181,7 @@ export class DjangoService extends Construct {
       [DjangoEnv.LOGLEVEL]: s.logLevel ?? "INFO",
       [DjangoEnv.ALLOWED_HOSTS]: (s.allowedHosts ?? ["localhost", "127.0.0.1"]).join(","),
       [DjangoEnv.CSRF_TRUSTED_ORIGINS]: (s.csrfTrustedOrigins ?? []).join(","),
-      [DjangoEnv.SECURE_PROXY_SSL_HEADER]: String(s.secureProxySslHeader ?? false),
+      [DjangoEnv.SECURE_PROXY_SSL_HEADER]: String(s.secureProxySslHeader ?? props.proxy !== undefined),
       [DjangoEnv.SECURE_SSL_REDIRECT]: String(s.secureSslRedirect ?? false),
       [DjangoEnv.SECURE_COOKIES]: String(s.secureCookies ?? false),
       [DjangoEnv.SECURE_HSTS_SECONDS]: String(s.hstsSeconds ?? 0),
@@ -167,8 +190,8 @@ export class DjangoService extends Construct {
       [DjangoEnv.DATABASE_USERNAME]: db.username,
       [DjangoEnv.DATABASE_HOST]: db.host,
       [DjangoEnv.DATABASE_PORT]: String(db.port),
-      [fileVariant(DjangoEnv.SECRET_KEY)]: secrets.appPath(props.secretKey),
-      [fileVariant(DjangoEnv.DATABASE_PASSWORD)]: secrets.appPath(db.password),
+      [fileVariant(DjangoEnv.SECRET_KEY)]: appSecretPath(props.secretKey),
+      [fileVariant(DjangoEnv.DATABASE_PASSWORD)]: appSecretPath(db.password),
       [DjangoEnv.GUNICORN_WORKERS]: String(s.workers ?? 2),
       [DjangoEnv.GUNICORN_THREADS]: String(s.threads ?? 4),
     };
@@ -183,29 +206,56 @@ export class DjangoService extends Construct {
       ),
       ...dropPrivileges(),
       volumes: [
-        { volumeName: secrets.volume.name, containerPath: SecretsMount.containerPath, readOnly: true },
+        { volumeName: secrets.volumeName, containerPath: SecretsMount.containerPath, readOnly: true },
       ],
       ...memoryLimits(memoryMb),
     } satisfies Partial<ContainerConfig>;
+    const alias = `${props.namePrefix}-app`;
+    const healthcheck = {
+      test: ["CMD", "docker-entrypoint", ...DjangoImageContract.commands.healthcheckReady],
+      // the first probe runs one interval after start (start_interval needs Docker 25+)
+      interval: "2s",
+      timeout: "5s",
+      retries: 3,
+      // not 0s: the engine reads 0 as "unset" and reports the image's own start period back
+      startPeriod: "1s",
+    };
+    const webNetworks = [
+      { name: props.networks.frontend, aliases: props.proxy ? undefined : [alias] },
+      { name: props.networks.backend },
+    ];
 
-    const ready = props.database.ready;
+    // Everything a release runs, digested by Terraform (the image id is only known after the build):
+    // a change to any of it is a new release with new container names.
+    this.release = new TerraformLocal(
+      this,
+      "release",
+      Fn.substr(
+        Fn.sha1(
+          Fn.jsonencode({
+            ...hardened,
+            commands: [DjangoImageContract.commands.migrate, DjangoImageContract.commands.serve],
+            networks: webNetworks,
+            healthcheck,
+            healthTimeout,
+            secretsRevision: secrets.appRevision,
+          }),
+        ),
+        0,
+        12,
+      ),
+    ).asString;
+    const releaseLabel = { [LabelKeys.release]: this.release };
+
     this.migrate = new Container(this, "Migrate", {
       ...hardened,
-      name: `${props.namePrefix}-migrate`,
+      name: `${props.namePrefix}-migrate-${this.release}`,
       command: [...DjangoImageContract.commands.migrate],
-      networksAdvanced: [{ name: db.network.id }],
+      networksAdvanced: [{ name: props.networks.backend }],
       ...oneShot(),
-      labels: labelsFor(this, "migrate"),
-      // the password one-shot runs after the healthy server, which runs after the secrets writer
-      dependsOn: [ready],
-      lifecycle: {
-        precondition: [
-          succeeded(
-            ready,
-            "Setting the database password (this needs trusted local connections; see the README on rotating secrets)",
-          ),
-        ],
-      },
+      labels: labelsFor(this, "migrate", false, releaseLabel),
+      dependsOn: props.after,
+      lifecycle: { createBeforeDestroy: true },
     });
 
     this.web = new Container(
@@ -213,34 +263,49 @@ export class DjangoService extends Construct {
       "Web",
       withRuntimeConfigLabel({
         ...hardened,
-        name: `${props.namePrefix}-web`,
+        name: `${props.namePrefix}-web-${this.release}`,
         command: [...DjangoImageContract.commands.serve],
-        networksAdvanced: [{ name: props.network.frontend.id }, { name: db.network.id }],
-        ports: [{ internal: DjangoImageContract.port, external: port, ip: bindAddress }],
-        healthcheck: {
-          test: ["CMD", "docker-entrypoint", ...DjangoImageContract.commands.healthcheckReady],
-          // the first probe runs one interval after start (start_interval needs Docker 25+), so this
-          // interval is also the shortest a deploy can wait for the app
-          interval: "5s",
-          timeout: "5s",
-          retries: 3,
-          startPeriod: "20s",
-        },
+        networksAdvanced: webNetworks,
+        healthcheck,
         wait: true,
-        waitTimeout: 120,
+        waitTimeout: healthTimeout,
         restart: "unless-stopped",
         stopSignal: "SIGTERM",
         stopTimeout: DjangoImageContract.gracefulTimeoutSeconds + 10,
         destroyGraceSeconds: DjangoImageContract.gracefulTimeoutSeconds + 10,
         ...rotatedLogs(),
-        labels: labelsFor(this, "web", false, { [LabelKeys.secretsRevision]: secrets.appRevision }),
+        labels: labelsFor(this, "web", false, {
+          ...releaseLabel,
+          [LabelKeys.secretsRevision]: secrets.appRevision,
+        }),
         dependsOn: [this.migrate],
-        lifecycle: { precondition: [succeeded(this.migrate, "Django migrations")] },
+        lifecycle: {
+          createBeforeDestroy: true,
+          precondition: [migrationsSucceeded(this.migrate)],
+        },
       }),
     );
+    this.upstream = `${props.namePrefix}-web-${this.release}:${DjangoImageContract.port}`;
 
-    const host =
-      bindAddress === "0.0.0.0" ? "localhost" : bindAddress.includes(":") ? `[${bindAddress}]` : bindAddress;
-    this.url = `http://${host}:${port}/`;
+    if (props.proxy) {
+      this.route = new ProxyRoute(this, "Proxy", {
+        namePrefix: props.namePrefix,
+        proxy: props.proxy.ref,
+        sites: [
+          { ...props.proxy.site, upstream: this.upstream, healthPath: DjangoImageContract.livenessPath },
+        ],
+        revision: this.release,
+        after: [this.web],
+      });
+    }
   }
+}
+
+/** The migrations' exit code gates the new app container; the message carries their output. */
+function migrationsSucceeded(migrate: Container): { condition: string; errorMessage: string } {
+  const ref = migrate.fqn;
+  return {
+    condition: `\${${ref}.exit_code == 0}`,
+    errorMessage: `Django migrations failed in container \${${ref}.name} (exit code \${coalesce(${ref}.exit_code, "none")}); the previous release keeps serving. Their output:\n\${coalesce(${ref}.container_logs, "(no output)")}`,
+  };
 }

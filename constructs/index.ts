@@ -6,6 +6,10 @@
 export { AppNetwork } from "./app-network";
 export type { AppNetworkProps } from "./app-network";
 export { buildContextFiles, buildContextHash } from "./build-context";
+export { CaddyProxy } from "./caddy-proxy";
+export type { CaddyProxyProps, ProxyRef } from "./caddy-proxy";
+export { bootConfigJson, renderCaddyfile } from "./caddyfile";
+export type { CaddyConfig, CaddySite, TlsConfig } from "./caddyfile";
 export {
   LOG_DRIVER,
   LOG_OPTS,
@@ -18,6 +22,7 @@ export {
   withRuntimeConfigLabel,
 } from "./container-options";
 export {
+  CaddyImageContract,
   DjangoEnv,
   DjangoImageContract,
   PostgresImageContract,
@@ -26,8 +31,8 @@ export {
 } from "./contracts";
 export { DjangoImage } from "./django-image";
 export type { DjangoImageProps } from "./django-image";
-export { DjangoService } from "./django-service";
-export type { DjangoServiceProps, DjangoSettings } from "./django-service";
+export { DjangoService, appSecretPath } from "./django-service";
+export type { DjangoServiceProps, DjangoSettings, ProxySettings } from "./django-service";
 export { isUnpinnedImage, parseImageReference } from "./image-reference";
 export type { ImageReference } from "./image-reference";
 export { LabelKeys } from "./labels";
@@ -35,6 +40,8 @@ export type { Role } from "./labels";
 export { addPolicyChecks } from "./policy";
 export { PostgresDatabase } from "./postgres-database";
 export type { DatabaseConnection, PostgresDatabaseProps } from "./postgres-database";
+export { ProxyRoute } from "./proxy-route";
+export type { ProxyRouteProps } from "./proxy-route";
 export { RemovedBlocks } from "./removed-blocks";
 export { Secrets } from "./secrets";
-export type { SecretFile, SecretsProps } from "./secrets";
+export type { SecretFile, SecretsProps, SecretsRef } from "./secrets";

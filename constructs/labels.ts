@@ -15,6 +15,17 @@ export const LabelKeys = {
   secretsRevision: "django-cdktf.secrets-revision",
   /** Changes when the database password changes, so that the password one-shot runs again. */
   passwordRevision: "django-cdktf.password-revision",
+  /** The release an app container or one-shot belongs to (a digest of everything it runs). */
+  release: "django-cdktf.release",
 } as const;
 
-export type Role = "database" | "web" | "migrate" | "secrets" | "network" | "image" | "volume";
+export type Role =
+  | "database"
+  | "web"
+  | "migrate"
+  | "secrets"
+  | "network"
+  | "image"
+  | "volume"
+  | "proxy"
+  | "route";

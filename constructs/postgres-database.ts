@@ -66,8 +66,8 @@ export interface DatabaseConnection {
   readonly username: string;
   /** The password file; a client mounts its own copy of it (e.g. in `Secrets.appFiles`). */
   readonly password: SecretFile;
-  /** The network the database is reachable on. */
-  readonly network: Network;
+  /** The network the database is reachable on (by name: a client may live in another stack). */
+  readonly networkName: string;
 }
 
 /**
@@ -280,7 +280,7 @@ export class PostgresDatabase extends Construct {
       databaseName,
       username,
       password: props.password,
-      network: props.network,
+      networkName: props.network.nameInput ?? props.network.name,
     };
   }
 

@@ -27,6 +27,17 @@ export interface SecretsProps {
   readonly appFiles?: readonly SecretFile[];
   /** Files for the database (readable by the postgres user only). @default [] */
   readonly databaseFiles?: readonly SecretFile[];
+  /** Files for the proxy, e.g. a TLS certificate and key (readable by root only). @default [] */
+  readonly proxyFiles?: readonly SecretFile[];
+}
+
+/** What a consumer in another stack needs: plain names and paths, no resource references. */
+export interface SecretsRef {
+  readonly volumeName: string;
+  /** Changes whenever an app secret changes. */
+  readonly appRevision: string;
+  /** Names of the app's files: a consumer may mount only these. */
+  readonly appFileNames: readonly string[];
 }
 
 /**
@@ -46,8 +57,10 @@ export class Secrets extends Construct {
   readonly appRevision: string;
   /** Changes whenever a database secret changes. */
   readonly databaseRevision: string;
+  readonly ref: SecretsRef;
   private readonly appFiles: readonly SecretFile[];
   private readonly databaseFiles: readonly SecretFile[];
+  private readonly proxyFiles: readonly SecretFile[];
 
   constructor(scope: Construct, id: string, props: SecretsProps) {
     super(scope, id);
@@ -66,15 +79,30 @@ export class Secrets extends Construct {
         problem: pinnedImageProblem(props.toolImage),
         fix: "give an image with a POSIX shell and a version tag, e.g. postgres:17",
       },
-      ...[...fileChecks("appFiles", appFiles), ...fileChecks("databaseFiles", databaseFiles)],
+      ...fileChecks("appFiles", appFiles),
+      ...fileChecks("databaseFiles", databaseFiles),
+      ...fileChecks("proxyFiles", props.proxyFiles ?? []),
     ]);
 
     this.volume = new Volume(this, "Volume", { name: props.name, labels: labelsFor(this, "volume") });
-    const app = { dir: SecretsMount.appDir, uid: DjangoImageContract.uid, gid: DjangoImageContract.gid };
-    const db = { dir: SecretsMount.dbDir, uid: PostgresImageContract.uid, gid: PostgresImageContract.gid };
+    const proxyFiles = (this.proxyFiles = props.proxyFiles ?? []);
+    const app = {
+      dir: SecretsMount.appDir,
+      uid: DjangoImageContract.uid,
+      gid: DjangoImageContract.gid,
+      files: appFiles,
+    };
+    const db = {
+      dir: SecretsMount.dbDir,
+      uid: PostgresImageContract.uid,
+      gid: PostgresImageContract.gid,
+      files: databaseFiles,
+    };
+    const proxy = { dir: SecretsMount.proxyDir, uid: 0, gid: 0, files: proxyFiles };
+    const readers = [app, db, proxy].filter((r) => r.files.length > 0);
     const script = [
       "set -eu",
-      ...[app, db].map(
+      ...readers.map(
         (o) => `chown -R ${o.uid}:${o.gid} ${o.dir} && chmod 0700 ${o.dir} && chmod 0400 ${o.dir}/*`,
       ),
     ].join("\n");
@@ -96,12 +124,17 @@ export class Secrets extends Construct {
       ...dropPrivileges("CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FOWNER"),
       ...oneShot(),
       volumes: [{ volumeName: this.volume.name, containerPath: SecretsMount.containerPath, readOnly: false }],
-      upload: [...upload(app.dir, appFiles), ...upload(db.dir, databaseFiles)],
+      upload: readers.flatMap((r) => upload(r.dir, r.files)),
       labels: labelsFor(this, "secrets"),
     });
     const revision = (files: readonly SecretFile[]) => files.map((f) => f.revision.slice(0, 12)).join("-");
     this.appRevision = revision(appFiles);
     this.databaseRevision = revision(databaseFiles);
+    this.ref = {
+      volumeName: props.name,
+      appRevision: this.appRevision,
+      appFileNames: appFiles.map((f) => f.name),
+    };
   }
 
   /** Whether `file` is one of the app's files. */
@@ -112,6 +145,16 @@ export class Secrets extends Construct {
   /** Whether `file` is one of the database's files. */
   hasDatabaseFile(file: SecretFile): boolean {
     return this.databaseFiles.some((f) => sameFile(f, file));
+  }
+
+  /** Whether `file` is one of the proxy's files. */
+  hasProxyFile(file: SecretFile): boolean {
+    return this.proxyFiles.some((f) => sameFile(f, file));
+  }
+
+  /** Path of a proxy secret inside the containers that mount the volume. */
+  proxyPath(file: SecretFile): string {
+    return `${SecretsMount.proxyDir}/${file.name}`;
   }
 
   /** Path of an app secret inside the containers that mount the volume. */

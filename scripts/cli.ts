@@ -1,70 +1,145 @@
 /**
- * `npm run synth|diff|deploy|destroy|output -- [stack ...] [cdktf options]`
+ * `npm run <command> -- [environment ...] [options]`: the lifecycle CLI (see `--help`).
  *
- * A thin front for the cdktf CLI: checks the prerequisites first and says what is missing and how
- * to fix it, sets up the toolchain (Terraform or OpenTofu, the provider mirror), then runs cdktf.
+ * It synthesizes each environment on its own, then runs Terraform or OpenTofu directly in the
+ * stacks' folders: plan to a file, apply that file, follow the apply's events to show progress,
+ * and when a release fails, say which step, why, and put the state back to the release that still
+ * serves. Exit codes: 0 done, 1 failed, 2 usage or configuration error, 130 interrupted.
  */
-import { spawnSync } from "child_process";
+import * as fs from "fs";
 import * as path from "path";
+import * as dotenv from "dotenv";
+import { Command, parseArgs, usage } from "./cli/args";
+import { Context, deploy, destroy, diff, output, printTimings, rollback } from "./cli/commands";
+import { CommandFailed } from "./cli/errors";
+import { LockHeld } from "./cli/lock";
+import { synth } from "./cli/synth";
+import { forwardSignal } from "./cli/terraform";
+import { bold, interactive, line, red } from "./cli/ui";
 import { PrerequisiteError, checkDocker, findProviderMirror, findTerraform, toolchainEnv } from "./toolchain";
 
-const COMMANDS = ["synth", "diff", "deploy", "destroy", "output"] as const;
-type Command = (typeof COMMANDS)[number];
 const root = path.resolve(__dirname, "..");
 
-function usage(): string {
-  return [
-    "usage: npm run <command> -- [stack ...] [cdktf options]",
-    `  commands: ${COMMANDS.join(", ")}`,
-    "  stacks:   the environments in ENVIRONMENTS (default: dev prod), e.g. `npm run deploy -- dev`",
-  ].join("\n");
+/** ENVIRONMENTS as the process environment or `.env` gives it (validated by synth). */
+function knownEnvironments(): string[] | undefined {
+  const fromEnv = process.env.ENVIRONMENTS;
+  let raw = fromEnv;
+  if (!raw) {
+    try {
+      raw = dotenv.parse(fs.readFileSync(path.join(root, ".env"), "utf8")).ENVIRONMENTS;
+    } catch {
+      raw = undefined;
+    }
+  }
+  return (raw || "dev,prod")
+    .split(",")
+    .map((e: string) => e.trim())
+    .filter((e: string) => e !== "");
+}
+
+function version(): string {
+  const pkg = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8"));
+  return `${pkg.name} ${pkg.version}`;
 }
 
 async function main(argv: string[]): Promise<number> {
-  const [command, ...rest] = argv;
-  if (!COMMANDS.includes(command as Command)) {
-    console.error(`unknown command ${JSON.stringify(command ?? "")}\n${usage()}`);
+  const parsed = parseArgs(argv, knownEnvironments());
+  if (!parsed.ok) {
+    for (const e of parsed.errors) line(red(`error: ${e}`));
+    line(`\n${usage()}`);
     return 2;
   }
-  let env: NodeJS.ProcessEnv = { ...process.env, CHECKPOINT_DISABLE: "1" };
-  const extra: string[] = [];
-  if (command !== "synth") {
-    try {
-      const terraform = findTerraform();
-      const docker = command === "output" ? "" : await checkDocker();
-      const mirror = findProviderMirror();
-      const prepared = toolchainEnv(
-        terraform,
-        mirror,
-        path.join(root, "node_modules", ".cache", "django-cdktf"),
-      );
-      env = prepared.env;
-      // cdktf's lock step asks the registry for checksums; a mirror is all an air-gapped host has
-      if (mirror && !rest.includes("--skip-provider-lock")) extra.push("--skip-provider-lock");
-      console.error(`preflight: ${terraform.flavour} ${terraform.version} (${terraform.binary})`);
-      if (docker) console.error(`preflight: ${docker}`);
-      for (const n of prepared.notes) console.error(`preflight: ${n}`);
-    } catch (e) {
-      if (e instanceof PrerequisiteError) {
-        console.error(`cannot ${command}: ${e.message}`);
-        return 1;
+  const { command, environments, options } = parsed.args;
+  if (options.version) {
+    process.stdout.write(`${version()}\n`);
+    return 0;
+  }
+  if (options.help || !command) {
+    process.stdout.write(`${usage(command)}\n`);
+    return 0;
+  }
+  if (["deploy", "destroy", "rollback"].includes(command) && !options.autoApprove && !interactive()) {
+    line(
+      red(`error: ${command} asks before applying, and there is no terminal to ask at; add --auto-approve`),
+    );
+    return 2;
+  }
+
+  let interrupted = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (!interrupted)
+      line(red(`\n${signal}: stopping at the next safe point (the running release keeps serving)`));
+    interrupted = true;
+    forwardSignal("SIGINT");
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+
+  try {
+    if (command === "synth") {
+      for (const environment of environments) {
+        const result = await synth(root, environment, { ...process.env });
+        process.stderr.write(result.output);
+        if (!result.ok) return /configuration error/.test(result.output) ? 2 : 1;
+        line(`${environment}: synthesized into cdktf.out/${environment}`);
       }
-      throw e;
+      return 0;
     }
+    const terraform = findTerraform();
+    const docker = await checkDocker();
+    const mirror = findProviderMirror();
+    const prepared = toolchainEnv(
+      terraform,
+      mirror,
+      path.join(root, "node_modules", ".cache", "django-cdktf"),
+    );
+    line(
+      bold(
+        `${terraform.flavour} ${terraform.version}, ${docker}${mirror ? `, provider mirror ${mirror}` : ""}`,
+      ),
+    );
+    const ctx: Context = {
+      root,
+      runner: { binary: terraform.binary, env: prepared.env },
+      env: { ...process.env },
+      options,
+      interrupted: () => interrupted,
+    };
+    const run: Record<Exclude<Command, "synth">, (c: Context, e: string) => Promise<void>> = {
+      deploy,
+      diff,
+      destroy,
+      output,
+      rollback,
+    };
+    for (const environment of environments) {
+      await run[command](ctx, environment);
+      if (interrupted) return 130;
+    }
+    return 0;
+  } catch (e) {
+    if (e instanceof CommandFailed) {
+      line(e.exitCode === 130 ? red(e.message) : red(`error: ${e.message}`));
+      return interrupted ? 130 : e.exitCode;
+    }
+    if (e instanceof PrerequisiteError || e instanceof LockHeld) {
+      line(red(`cannot ${command}: ${e.message}`));
+      return 1;
+    }
+    throw e;
+  } finally {
+    if (options.timings) printTimings();
   }
-  const cdktf = path.join(root, "node_modules", ".bin", "cdktf");
-  const result = spawnSync(cdktf, [command, ...rest, ...extra], { stdio: "inherit", env, cwd: root });
-  if (result.error) {
-    console.error(`cannot run cdktf (${result.error.message}); run \`npm ci\` first`);
-    return 1;
-  }
-  return result.status ?? 1;
 }
 
 main(process.argv.slice(2)).then(
   (code) => (process.exitCode = code),
   (e: Error) => {
-    console.error(`unexpected failure: ${e.message}`);
+    line(
+      red(
+        `unexpected failure: ${e.message} (a bug: please report it${process.env.DEBUG_CLI ? `\n${e.stack}` : "; DEBUG_CLI=1 shows where"})`,
+      ),
+    );
     process.exitCode = 1;
   },
 );

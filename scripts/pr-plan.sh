@@ -2,7 +2,7 @@
 # Plans every synthesized stack (what `cdktf diff` does, but keeping the plan file so it can be
 # turned into JSON) and writes the pull-request comment with scripts/plan-summary.ts.
 #
-# Usage: scripts/pr-plan.sh [STACK...]        (default: every stack in cdktf.out/manifest.json)
+# Usage: scripts/pr-plan.sh [STACK...]        (default: every stack in cdktf.out/*/manifest.json)
 # Run `npm run synth` first. Environment:
 #   TERRAFORM_BINARY_NAME  terraform (default) or tofu; cdktf reads the same variable
 #   PLAN_COMMENT_FILE      where the comment goes (default: cdktf.out/plan-comment.md)
@@ -30,20 +30,24 @@ command -v "$tf" >/dev/null || die "\"$tf\" is not on PATH; install it or set TE
 tf=$(command -v "$tf")
 # Stacks are planned from their own directories, so a relative path (.tools/bin/tofu) must become absolute.
 [[ $tf == /* ]] || tf=$PWD/$tf
-[[ -f $out/manifest.json ]] || die "$out/manifest.json not found; run \"npm run synth\" first"
+compgen -G "$out/*/manifest.json" >/dev/null || die "no $out/<environment>/manifest.json; run \"npm run synth\" first"
 
-# "name<TAB>working directory" for each stack in the manifest, in manifest order.
+# "name<TAB>working directory" for each stack of each environment's manifest, in manifest order.
 # shellcheck disable=SC2016 # the ${} below is JavaScript
 mapfile -t manifest < <(node -e '
-  const m = require(process.argv[1]);
-  for (const [name, s] of Object.entries(m.stacks || {})) console.log(`${name}\t${s.workingDirectory}`);
-' "$PWD/$out/manifest.json")
-((${#manifest[@]} > 0)) || die "$out/manifest.json lists no stacks"
+  const path = require("path");
+  for (const file of process.argv.slice(1)) {
+    const m = require(file);
+    const dir = path.relative(process.cwd(), path.dirname(file));
+    for (const [name, s] of Object.entries(m.stacks || {})) console.log(`${name}\t${dir}/${s.workingDirectory}`);
+  }
+' "$PWD"/$out/*/manifest.json)
+((${#manifest[@]} > 0)) || die "the manifests in $out list no stacks"
 
 declare -A dirs=()
 all=()
 for line in "${manifest[@]}"; do
-  dirs[${line%%$'\t'*}]=$out/${line#*$'\t'}
+  dirs[${line%%$'\t'*}]=${line#*$'\t'}
   all+=("${line%%$'\t'*}")
 done
 stacks=("$@")

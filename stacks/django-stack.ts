@@ -5,8 +5,8 @@ import { StackSecrets, StoredSecret } from "../config/secret-store";
 import { BackendConfig, StackConfig } from "../config/types";
 import {
   AppNetwork,
-  DjangoImage,
-  DjangoService,
+  CaddyImageContract,
+  CaddyProxy,
   PostgresDatabase,
   RemovedBlocks,
   SecretFile,
@@ -25,38 +25,37 @@ export interface DjangoStackProps {
   readonly projectRoot: string;
   /** cdktf's output directory, relative to the project. @default "cdktf.out" */
   readonly outdir?: string;
-  /** The Django build context, relative to the project. @default "django-app" */
-  readonly djangoAppDir?: string;
-  /** Override the build context's content hash. @default computed from the files sent to the build */
-  readonly sourceHash?: string;
 }
 
 /**
- * One environment: network, secrets, PostgreSQL, the Django image, migrations and the app, with
- * the policy checks applied, composed from a `StackConfig`. The construct ids and the Docker names
- * below are Terraform addresses and data locations of deployed stacks: keep them.
+ * One environment's long-lived part: networks, secrets, PostgreSQL and the proxy, composed from a
+ * `StackConfig`. Releases of the app live in a stack of their own (`ReleaseStack`, deployed after
+ * this one), so that their create-before-destroy replacements never reach the database, whose
+ * replacement must always stop the old server first. The construct ids and the Docker names below
+ * are Terraform addresses and data locations of deployed stacks: keep them.
  */
 export class DjangoStack extends TerraformStack {
+  readonly config: StackConfig;
   readonly network: AppNetwork;
   readonly secrets: Secrets;
   readonly database: PostgresDatabase;
-  readonly image: DjangoImage;
-  readonly service: DjangoService;
+  readonly proxy?: CaddyProxy;
+  /** The secret files as the library sees them (paths relative to this stack's directory). */
+  readonly secretFiles: {
+    readonly secretKey: SecretFile;
+    readonly password: SecretFile;
+    readonly tls?: SecretFile[];
+  };
 
   constructor(scope: Construct, id: string, props: DjangoStackProps) {
     super(scope, id);
     const { config } = props;
+    this.config = config;
     const outdir = props.outdir ?? "cdktf.out";
     const fromStack = (target: string) => fromStackDir(props.projectRoot, outdir, id, target);
-    const appDir = props.djangoAppDir ?? "django-app";
     const prefix = config.namePrefix;
 
-    addStateBackend(
-      this,
-      props.backend ?? { type: "local" },
-      config.environment,
-      fromStack(`terraform.${id}.tfstate`),
-    );
+    addStateBackend(this, props.backend ?? { type: "local" }, id, fromStack(`terraform.${id}.tfstate`));
     addDockerProvider(this);
 
     const secretFile = (stored: StoredSecret): SecretFile => ({
@@ -66,6 +65,11 @@ export class DjangoStack extends TerraformStack {
     });
     const secretKey = secretFile(props.secrets.djangoSecretKey);
     const password = secretFile(props.secrets.databasePassword);
+    const tls =
+      props.secrets.tlsCertificate && props.secrets.tlsKey
+        ? [secretFile(props.secrets.tlsCertificate), secretFile(props.secrets.tlsKey)]
+        : undefined;
+    this.secretFiles = { secretKey, password, tls };
 
     this.network = new AppNetwork(this, "Network", { namePrefix: prefix });
     this.secrets = new Secrets(this, "Secrets", {
@@ -73,6 +77,7 @@ export class DjangoStack extends TerraformStack {
       toolImage: config.database.image,
       appFiles: [secretKey, password],
       databaseFiles: [password],
+      proxyFiles: tls,
     });
     this.database = new PostgresDatabase(this, "Database", {
       name: `${prefix}-db`,
@@ -95,54 +100,45 @@ export class DjangoStack extends TerraformStack {
     if (this.database.dataVolume) this.database.dataVolume.moveFromId(legacyVolume);
     else RemovedBlocks.of(this).forget(legacyVolume);
 
-    this.image = new DjangoImage(this, "AppImage", {
-      repository: `${prefix}-web`,
-      contextDir: path.resolve(props.projectRoot, appDir),
-      contextPath: fromStack(appDir),
-      baseImage: config.app.baseImage,
-      sourceHash: props.sourceHash,
-    });
-    this.service = new DjangoService(this, "App", {
-      namePrefix: prefix,
-      image: this.image,
-      database: this.database,
-      network: this.network,
-      secrets: this.secrets,
-      secretKey,
-      settings: config.app,
-      bindAddress: config.app.bindAddress,
-      port: config.app.port,
-      memoryMb: config.app.memoryMb,
-    });
+    if (config.proxy.enabled) {
+      this.proxy = new CaddyProxy(this, "Proxy", {
+        name: `${prefix}-proxy`,
+        network: this.network.frontend,
+        image: config.proxy.image,
+        bindAddress: config.app.bindAddress,
+        httpPort: config.app.port,
+        httpsPort: config.proxy.domain ? config.proxy.httpsPort : undefined,
+        secrets: tls ? this.secrets : undefined,
+      });
+    }
 
     this.outputs(path.posix.dirname(props.secrets.djangoSecretKey.path));
     addPolicyChecks(Aspects.of(this));
   }
 
   private outputs(secretsDir: string): void {
-    const web = this.service.web.name;
     const out = (id: string, value: string, description: string) =>
       new TerraformOutput(this, id, { value, description });
-    out("app_url", this.service.url, "The app, published on the Docker host");
-    out("admin_url", `${this.service.url}admin/`, "Django admin");
-    out("readiness_url", `${this.service.url}readyz`, "200 when the database is reachable and migrated");
-    out("web_container", web, "The app container");
     out("database_container", this.database.container.name, "The PostgreSQL container");
     out("data_volume", this.database.dataVolumeName, "Named volume holding the PostgreSQL data");
-    out(
-      "create_superuser",
-      `docker exec -it ${web} docker-entrypoint manage createsuperuser`,
-      "Creates the first admin user",
-    );
-    out("logs", `docker logs --tail 100 -f ${web}`, "Follows the app's logs");
     out("secrets_dir", secretsDir, "Where this stack's secret files are kept, relative to the project");
+    if (this.proxy) {
+      out("proxy_container", this.proxy.container.name, "The proxy (Caddy), the only published port");
+      if (this.config.proxy.domain && this.config.proxy.tls.mode === "internal") {
+        out(
+          "proxy_root_ca",
+          `docker cp ${this.proxy.ref.name}:${CaddyImageContract.dataDirectory}/caddy/pki/authorities/local/root.crt ./root.crt`,
+          "Exports the root certificate of the proxy's local CA, for clients to trust",
+        );
+      }
+    }
   }
 }
 
 /**
  * A path as Terraform must see it: relative to the stack's working directory
- * `<project>/<outdir>/stacks/<stack>`, where cdktf runs terraform. Relative, so the synthesized
- * JSON is the same on every machine.
+ * `<project>/<outdir>/stacks/<stack>`, where terraform runs. Relative, so the synthesized JSON is
+ * the same on every machine.
  */
 export function fromStackDir(projectRoot: string, outdir: string, stackId: string, target: string): string {
   const stackDir = path.resolve(projectRoot, outdir, "stacks", stackId);

@@ -7,7 +7,7 @@
 import { SETTINGS, settingNamed, shownDefault } from "../../config/settings";
 import { DjangoEnv } from "../../constructs";
 import { bareStack, composeApp } from "../support/constructs";
-import { Json, makeStack, resource, synthJson } from "../support/stack";
+import { Json, makeStacks, resource, synthJson } from "../support/stack";
 
 function bareComposition(): Json {
   const stack = bareStack();
@@ -28,15 +28,28 @@ describe("the settings table", () => {
 
   it("agrees with the construct library's defaults", () => {
     const bare = bareComposition();
-    const stack = synthJson(makeStack());
+    const { environment, release } = makeStacks();
+    const stack = {
+      resource: {
+        docker_container: {
+          ...synthJson(environment).resource.docker_container,
+          ...synthJson(release).resource.docker_container,
+        },
+        docker_image: {
+          ...synthJson(environment).resource.docker_image,
+          ...synthJson(release).resource.docker_image,
+        },
+      },
+    };
     const pick = (json: Json) => {
       const web = resource(json, "docker_container", "App/Web");
       const db = resource(json, "docker_container", "Database/Container");
       const env = (c: Json, prefix: RegExp) => c.env.filter((e: string) => prefix.test(e)).sort();
       return {
+        // (the scheme header is trusted behind the proxy, which the bare composition has not)
         webEnv: env(
           web,
-          /^(DEBUG|DJANGO_(LOGLEVEL|ALLOWED_HOSTS|CSRF|SECURE)|GUNICORN|DATABASE_(NAME|USERNAME|PORT))/,
+          /^(DEBUG|DJANGO_(LOGLEVEL|ALLOWED_HOSTS|CSRF|SECURE_(SSL|COOKIES|HSTS))|GUNICORN|DATABASE_(NAME|USERNAME|PORT))/,
         ),
         webMemory: web.memory,
         webPorts: web.ports,

@@ -4,8 +4,8 @@ import { resource, synthJson, validationErrors } from "../support/stack";
 
 function make(extra: Partial<DjangoServiceProps> = {}) {
   const stack = bareStack();
-  const { service } = composeApp(stack, extra);
-  return { stack, service };
+  const { service, network } = composeApp(stack, extra);
+  return { stack, service, network };
 }
 
 describe("DjangoService", () => {
@@ -25,60 +25,96 @@ describe("DjangoService", () => {
     expect(web.env.some((e: string) => /^(DJANGO_SECRET_KEY|DATABASE_PASSWORD)=/.test(e))).toBe(false);
   });
 
-  it("defaults: debug off, INFO, localhost only, 2 workers x 4 threads, 512 MiB, published on 127.0.0.1:8000", () => {
-    const { stack, service } = make();
+  it("defaults: debug off, INFO, localhost only, 2 workers x 4 threads, 512 MiB, nothing published", () => {
+    const { stack } = make();
     const web = resource(synthJson(stack), "docker_container", "App/Web");
     expect(web.env).toEqual(
       expect.arrayContaining([
         "DEBUG=false",
         "DJANGO_LOGLEVEL=INFO",
         "DJANGO_ALLOWED_HOSTS=localhost,127.0.0.1",
+        "DJANGO_SECURE_PROXY_SSL_HEADER=false",
         "GUNICORN_WORKERS=2",
         "GUNICORN_THREADS=4",
       ]),
     );
-    expect(web).toMatchObject({
-      memory: 512,
-      ports: [{ internal: 8000, external: 8000, ip: "127.0.0.1" }],
-      user: "10001:10001",
-      read_only: true,
-    });
-    expect(service.url).toBe("http://127.0.0.1:8000/");
+    expect(web).toMatchObject({ memory: 512, user: "10001:10001", read_only: true, wait_timeout: 90 });
+    expect(web.ports).toBeUndefined();
   });
 
-  it("migrates first, after the database is ready, and starts the app only when migrations succeeded", () => {
+  it("names every object of a release after a digest Terraform computes of all it runs, and creates before destroying", () => {
+    const { stack, service } = make();
+    const json = synthJson(stack);
+    const [local] = Object.entries(json.locals as Record<string, string>);
+    expect(local[1]).toMatch(
+      /^\$\{substr\(sha1\(jsonencode\(\{"image" = docker_image\.[A-Za-z0-9_]+\.image_id, "env" = \[/,
+    );
+    expect(local[1]).toContain('"secretsRevision" = "aaaaaaaaaaaa-bbbbbbbbbbbb"');
+    for (const p of ["App/Web", "App/Migrate"]) {
+      const c = resource(json, "docker_container", p);
+      expect(c.name).toBe(`t-${p === "App/Web" ? "web" : "migrate"}-\${local.${local[0]}}`);
+      expect(c.lifecycle.create_before_destroy).toBe(true);
+      expect(c.labels).toContainEqual({ label: "django-cdktf.release", value: `\${local.${local[0]}}` });
+    }
+    expect(service.upstream).toMatch(/^t-web-\$\{.*\}:8000$/);
+  });
+
+  it("migrates first and starts the app only when migrations succeeded", () => {
     const { stack } = make();
     const json = synthJson(stack);
     const migrate = resource(json, "docker_container", "App/Migrate");
     const web = resource(json, "docker_container", "App/Web");
-    expect(migrate.depends_on).toEqual([
-      expect.stringMatching(/^docker_container\.Database_PasswordSync_[0-9A-F]{8}$/),
-    ]);
+    expect(migrate).toMatchObject({ command: ["migrate"], must_run: false, attach: true, tty: false });
     expect(web.depends_on).toEqual([expect.stringMatching(/^docker_container\.App_Migrate_[0-9A-F]{8}$/)]);
     expect(web.lifecycle.precondition[0].condition).toBe(`\${${web.depends_on[0]}.exit_code == 0}`);
+    expect(web.lifecycle.precondition[0].error_message).toMatch(/the previous release keeps serving/);
   });
 
-  it("gives an IPv6 or every-interface bind address a URL that works", () => {
-    expect(make({ bindAddress: "0.0.0.0", port: 9000 }).service.url).toBe("http://localhost:9000/");
-    expect(make({ bindAddress: "::1" }).service.url).toBe("http://[::1]:8000/");
+  it("without a proxy, answers on the frontend network under a stable alias", () => {
+    const { stack } = make();
+    const web = resource(synthJson(stack), "docker_container", "App/Web");
+    expect(web.networks_advanced).toEqual([
+      { name: "t-frontend", aliases: ["t-app"] },
+      { name: "t-backend" },
+    ]);
+  });
+
+  it("with a proxy, trusts its scheme header and routes it to the new release once healthy", () => {
+    const { stack } = make({
+      proxy: {
+        ref: {
+          name: "t-proxy",
+          image: "caddy:2.10",
+          adminVolume: "t-proxy-admin",
+          networkName: "t-frontend",
+        },
+      },
+    });
+    const json = synthJson(stack);
+    const web = resource(json, "docker_container", "App/Web");
+    expect(web.env).toContain("DJANGO_SECURE_PROXY_SSL_HEADER=true");
+    expect(web.networks_advanced).toEqual([{ name: "t-frontend" }, { name: "t-backend" }]);
+    const route = resource(json, "docker_container", "App/Proxy/Route");
+    expect(route.depends_on).toEqual([expect.stringMatching(/^docker_container\.App_Web_/)]);
+    expect(route.env.find((e: string) => e.startsWith("CADDYFILE="))).toMatch(
+      /reverse_proxy t-web-\$\{local\.[^}]+\}:8000 \{/,
+    );
   });
 
   it("fails on bad props, each naming the construct path, the prop, the value and the fix", () => {
     const { stack } = make({
-      bindAddress: "localhost",
-      port: 0,
       memoryMb: 100000,
+      healthTimeoutSeconds: 5,
       settings: { workers: 0, logLevel: "LOUD" },
       secretKey: { name: "other_key", source: "x", revision: "c".repeat(32) },
     });
     const errors = validationErrors(stack).join("\n");
     for (const expected of [
-      /t\/App: bindAddress must be an IP address, got "localhost"/,
-      /t\/App: port must be a whole number from 1 to 65535, got 0/,
       /t\/App: memoryMb must be a whole number from 64 to 65536, got 100000/,
+      /t\/App: healthTimeoutSeconds must be a whole number from 10 to 1800, got 5/,
       /t\/App: settings.workers must be a whole number from 1 to 64, got 0/,
       /t\/App: settings.logLevel must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL, got "LOUD"/,
-      /t\/App: secretKey is not one of the secrets' appFiles, got "other_key"; add it to the Secrets construct's appFiles/,
+      /t\/App: secretKey is not one of the secrets' app files, got "other_key"; add it to the Secrets construct's appFiles/,
     ]) {
       expect(errors).toMatch(expected);
     }

@@ -41,7 +41,7 @@ describe("npm run deploy|diff|destroy preflight", () => {
   });
 
   it("says plainly when the Terraform binary is missing, and how to fix it", () => {
-    const { code, out } = run("scripts/cli.ts", ["deploy", "dev"], {
+    const { code, out } = run("scripts/cli.ts", ["deploy", "dev", "--auto-approve"], {
       TERRAFORM_BINARY_NAME: "/nonexistent/terraform",
     });
     expect(code).toBe(1);
@@ -64,7 +64,7 @@ describe("npm run deploy|diff|destroy preflight", () => {
   if (!haveTerraform)
     console.warn("skipping the Docker preflight test: neither terraform nor tofu is on PATH");
   (haveTerraform ? it : it.skip)("says plainly when Docker is not reachable, and how to fix it", () => {
-    const { code, out } = run("scripts/cli.ts", ["deploy", "dev"], {
+    const { code, out } = run("scripts/cli.ts", ["deploy", "dev", "--auto-approve"], {
       DOCKER_HOST: "unix:///nonexistent/docker.sock",
     });
     expect(code).toBe(1);

@@ -9,16 +9,40 @@ import { Network } from "@cdktf/provider-docker/lib/network";
 import { Volume } from "@cdktf/provider-docker/lib/volume";
 import { withRuntimeConfigLabel } from "../../constructs/container-options";
 import { DjangoStack } from "../../stacks/django-stack";
-import { Json, PROJECT_ROOT, configFor, fakeSecrets, makeStack, resource, synthJson } from "../support/stack";
+import {
+  Json,
+  PROJECT_ROOT,
+  configFor,
+  fakeSecrets,
+  makeRelease,
+  makeStack,
+  makeStacks,
+  resource,
+  synthJson,
+} from "../support/stack";
+import { ReleaseStack } from "../../stacks/release-stack";
+
+/** The stacks with the real build context's hash, as main.ts builds them. */
+function realRelease(): ReleaseStack {
+  const app = Testing.app();
+  const environment = new DjangoStack(app, "dev", {
+    config: configFor(),
+    secrets: fakeSecrets(),
+    projectRoot: PROJECT_ROOT,
+  });
+  return new ReleaseStack(app, "dev-app", { environment, projectRoot: PROJECT_ROOT });
+}
 
 describe("DjangoStack", () => {
   const stack = makeStack();
   const synthesized = Testing.synth(stack);
   const json = synthJson(stack);
+  const releaseJson = synthJson(makeRelease());
   const db = resource(json, "docker_container", "Database/Container");
-  const web = resource(json, "docker_container", "App/Web");
-  const migrate = resource(json, "docker_container", "App/Migrate");
+  const web = resource(releaseJson, "docker_container", "App/Web");
+  const migrate = resource(releaseJson, "docker_container", "App/Migrate");
   const writer = resource(json, "docker_container", "Secrets/Writer");
+  const proxy = resource(json, "docker_container", "Proxy/Container");
 
   it("passes its own policy checks and provider validations", () => {
     expect(() => Testing.synth(makeStack(), true)).not.toThrow();
@@ -37,17 +61,29 @@ describe("DjangoStack", () => {
       expect(db.publish_all_ports).toBeUndefined();
     });
 
-    it("publishes the app on the configured host address and port, joined to both networks", () => {
-      expect(web.ports).toEqual([{ internal: 8000, external: 8000, ip: "127.0.0.1" }]);
+    it("publishes only the proxy, on the configured host address and port; the app joins both networks by name", () => {
+      expect(proxy.ports).toEqual([{ internal: 80, external: 8000, ip: "127.0.0.1" }]);
+      expect(proxy.networks_advanced).toEqual([{ name: "${docker_network.Network_Frontend_BC4FA150.id}" }]);
+      expect(web.ports).toBeUndefined();
       expect(web.networks_advanced.map((n: { name: string }) => n.name)).toEqual([
-        "${docker_network.Network_Frontend_BC4FA150.id}",
-        "${docker_network.Network_Backend_05D38468.id}",
+        "django-dev-frontend",
+        "django-dev-backend",
       ]);
       const custom = synthJson(
         makeStack({ APP_BIND_ADDRESS: "0.0.0.0", APP_PORT: "9000", ENVIRONMENTS: "dev" }),
       );
-      expect(resource(custom, "docker_container", "App/Web").ports).toEqual([
-        { internal: 8000, external: 9000, ip: "0.0.0.0" },
+      expect(resource(custom, "docker_container", "Proxy/Container").ports).toEqual([
+        { internal: 80, external: 9000, ip: "0.0.0.0" },
+      ]);
+    });
+
+    it("publishes HTTPS too when DOMAIN is set", () => {
+      const https = synthJson(
+        makeStack({ ENVIRONMENTS: "dev", DOMAIN: "app.example.com", APP_HTTPS_PORT: "9443" }),
+      );
+      expect(resource(https, "docker_container", "Proxy/Container").ports).toEqual([
+        { internal: 80, external: 8000, ip: "127.0.0.1" },
+        { internal: 443, external: 9443, ip: "127.0.0.1" },
       ]);
     });
   });
@@ -138,9 +174,8 @@ describe("DjangoStack", () => {
         container_path: "/var/run/postgresql",
         read_only: false,
       });
-      expect(resource(json, "docker_container", "App/Migrate").lifecycle.precondition[0].condition).toBe(
-        "${docker_container.Database_PasswordSync_D963FCC3.exit_code == 0}",
-      );
+      // the release stack is deployed after this one, so its migrations find the password set
+      expect(migrate.depends_on).toBeUndefined();
     });
 
     it("starts only after the secret files were written", () => {
@@ -168,7 +203,7 @@ describe("DjangoStack", () => {
 
   describe("the Django image", () => {
     it("builds django-app/ from the stack's working directory, tagged and triggered by content", () => {
-      expect(synthesized).toHaveResourceWithProperties(Image, {
+      expect(Testing.synth(makeRelease())).toHaveResourceWithProperties(Image, {
         name: "django-dev-web:src-0123456789ab",
         build: expect.objectContaining({
           context: "../../../django-app",
@@ -179,19 +214,14 @@ describe("DjangoStack", () => {
     });
 
     it("passes the base image override as a build argument", () => {
-      const custom = synthJson(makeStack({ PYTHON_IMAGE: "mirror.example:5000/python:3.13-slim" }));
+      const custom = synthJson(makeRelease({ PYTHON_IMAGE: "mirror.example:5000/python:3.13-slim" }));
       expect(resource(custom, "docker_image", "AppImage").build.build_args).toEqual({
         PYTHON_IMAGE: "mirror.example:5000/python:3.13-slim",
       });
     });
 
     it("hashes the real build context when no hash is given", () => {
-      const app = Testing.app();
-      const real = new DjangoStack(app, "dev", {
-        config: configFor(),
-        secrets: fakeSecrets(),
-        projectRoot: PROJECT_ROOT,
-      });
+      const real = realRelease();
       expect(real.image.sourceHash).toMatch(/^[0-9a-f]{64}$/);
       expect(real.image.name).toBe(`django-dev-web:src-${real.image.sourceHash.slice(0, 12)}`);
     });
@@ -246,22 +276,21 @@ describe("DjangoStack", () => {
         must_run: false,
         attach: true,
         logs: true,
-        tty: true,
+        tty: false,
         rm: false,
       });
       expect(migrate.ports).toBeUndefined();
-      // in order: secrets written, database healthy, password set, then migrate
+      // in order: secrets written, database healthy, password set (this stack), then migrate (the next)
       const sync = resource(json, "docker_container", "Database/PasswordSync");
       expect(db.depends_on).toEqual(["docker_container.Secrets_Writer_1B3FE3BD"]);
       expect(sync.depends_on).toEqual(["docker_container.Database_Container_2EDFF63D"]);
-      expect(migrate.depends_on).toEqual(["docker_container.Database_PasswordSync_D963FCC3"]);
       expect(web.depends_on).toEqual(["docker_container.App_Migrate_C879708B"]);
       // a precondition on what comes next, not a postcondition: a failed run must not block destroy
       expect(migrate.lifecycle?.postcondition).toBeUndefined();
       const [pre] = web.lifecycle.precondition;
       expect(pre.condition).toBe("${docker_container.App_Migrate_C879708B.exit_code == 0}");
       expect(pre.error_message).toMatch(
-        /^Django migrations failed in container .*Its output:\n\$\{coalesce\(docker_container\.App_Migrate_C879708B\.container_logs/,
+        /^Django migrations failed in container .*Their output:\n\$\{coalesce\(docker_container\.App_Migrate_C879708B\.container_logs/,
       );
     });
   });
@@ -320,6 +349,9 @@ describe("DjangoStack", () => {
       };
       const dev = names(makeStack({}, {}, "dev"));
       const prod = names(makeStack({}, {}, "prod"));
+      const appState = (e: string) => synthJson(makeRelease({}, {}, e)).terraform.backend.local.path;
+      expect(appState("dev")).toBe("../../../terraform.dev-app.tfstate");
+      expect(appState("dev")).not.toBe(appState("prod"));
       expect(dev.filter((n) => prod.includes(n))).toEqual([]);
       expect(dev).toContain("../../../terraform.dev.tfstate");
     });
@@ -327,45 +359,43 @@ describe("DjangoStack", () => {
 
   describe("outputs", () => {
     it("tell the user where the app is and what to do next", () => {
-      expect(json.output.app_url.value).toBe("http://127.0.0.1:8000/");
+      expect(releaseJson.output.app_url.value).toBe("http://127.0.0.1:8000/");
       expect(json.output.data_volume.value).toBe("django-dev-pgdata");
-      expect(json.output.create_superuser.value).toMatch(
+      expect(releaseJson.output.create_superuser.value).toMatch(
         /docker exec -it .* docker-entrypoint manage createsuperuser/,
       );
     });
   });
 
-  it("matches the snapshot, the same on every machine and whatever the Django sources hold", () => {
+  it("matches the snapshots, the same on every machine and whatever the Django sources hold", () => {
     // the content hash is the only input from django-app/; replace it so only stack changes show
-    const app = Testing.app();
-    const real = new DjangoStack(app, "dev", {
-      config: configFor(),
-      secrets: fakeSecrets(),
-      projectRoot: PROJECT_ROOT,
-    });
-    const text = Testing.synth(real)
-      .split(real.image.sourceHash)
-      .join("<source-hash>")
-      .split(real.image.sourceHash.slice(0, 12))
-      .join("<hash12>");
-    expect(text).not.toMatch(new RegExp(PROJECT_ROOT.replace(/[/\\^$*+?.()|[\]{}]/g, "\\$&")));
-    expect(text).not.toContain(os.homedir());
-    expect(text).toMatchSnapshot();
+    const real = realRelease();
+    for (const s of [real.node.scope!.node.findChild("dev") as DjangoStack, real]) {
+      const text = Testing.synth(s as DjangoStack)
+        .split(real.image.sourceHash)
+        .join("<source-hash>")
+        .split(real.image.sourceHash.slice(0, 12))
+        .join("<hash12>");
+      expect(text).not.toMatch(new RegExp(PROJECT_ROOT.replace(/[/\\^$*+?.()|[\]{}]/g, "\\$&")));
+      expect(text).not.toContain(os.homedir());
+      expect(text).toMatchSnapshot();
+    }
   });
 });
 
 describe("DjangoStack wiring", () => {
   it("keeps the stable construct ids that are Terraform addresses", () => {
-    const s = makeStack();
-    const ids = s.node
-      .findAll()
+    const { environment, release } = makeStacks();
+    const ids = [...environment.node.findAll(), ...release.node.findAll()]
       .filter((c) => c instanceof Container)
       .map((c) => c.node.path);
     expect(ids.sort()).toEqual([
-      "dev/App/Migrate",
-      "dev/App/Web",
+      "dev-app/App/Migrate",
+      "dev-app/App/Proxy/Route",
+      "dev-app/App/Web",
       "dev/Database/Container",
       "dev/Database/PasswordSync",
+      "dev/Proxy/Container",
       "dev/Secrets/Writer",
     ]);
   });
@@ -374,15 +404,8 @@ describe("DjangoStack wiring", () => {
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "stack-"));
     fs.mkdirSync(path.join(tmp, "web"));
     fs.writeFileSync(path.join(tmp, "web", "Dockerfile"), "FROM scratch\n");
-    const app = Testing.app();
-    const s = new DjangoStack(app, "dev", {
-      config: configFor(),
-      secrets: fakeSecrets(),
-      projectRoot: tmp,
-      outdir: "build/out",
-      djangoAppDir: "web",
-    });
-    const j = synthJson(s);
+    const { release } = makeStacks({}, { projectRoot: tmp, outdir: "build/out", djangoAppDir: "web" });
+    const j = synthJson(release);
     expect(resource(j, "docker_image", "AppImage").build.context).toBe("../../../../web");
     fs.rmSync(tmp, { recursive: true, force: true });
   });
@@ -403,12 +426,17 @@ describe("changes the provider would only record", () => {
       label({ ...base, healthcheck: { test: ["CMD", "true"], interval: "7s" } }),
     );
     expect(label(base)).not.toEqual(label({ ...base, tmpfs: { "/tmp": "size=1m" } }));
-    const json = synthJson(makeStack());
+    const both = {
+      ...synthJson(makeStack()).resource.docker_container,
+      ...synthJson(makeRelease()).resource.docker_container,
+    };
     for (const p of ["App/Web", "Database/Container"]) {
-      expect(resource(json, "docker_container", p).labels).toContainEqual({
-        label: "django-cdktf.runtime-config",
-        value: expect.stringMatching(/^[0-9a-f]{12}$/),
-      });
+      expect(resource({ resource: { docker_container: both } }, "docker_container", p).labels).toContainEqual(
+        {
+          label: "django-cdktf.runtime-config",
+          value: expect.stringMatching(/^[0-9a-f]{12}$/),
+        },
+      );
     }
   });
 });

@@ -61,9 +61,9 @@ export function composeApp(scope: Construct, extra: Partial<DjangoServiceProps> 
   const service = new DjangoService(scope, "App", {
     namePrefix: "t",
     image,
-    database,
-    network,
-    secrets,
+    database: database.connection,
+    networks: network.names,
+    secrets: secrets.ref,
     secretKey: SECRET_KEY,
     ...extra,
   });

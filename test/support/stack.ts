@@ -4,6 +4,7 @@ import { buildConfig } from "../../config/build-config";
 import { StackSecrets } from "../../config/secret-store";
 import { AppConfig, StackConfig } from "../../config/types";
 import { DjangoStack, DjangoStackProps } from "../../stacks/django-stack";
+import { ReleaseStack, ReleaseStackProps } from "../../stacks/release-stack";
 
 export const PROJECT_ROOT = path.resolve(__dirname, "..", "..");
 
@@ -36,20 +37,51 @@ export function configFor(env: Record<string, string> = {}, environment = "dev")
   return stack;
 }
 
+export interface Stacks {
+  readonly environment: DjangoStack;
+  readonly release: ReleaseStack;
+}
+
+/** An environment's two stacks as main.ts builds them, from the default configuration plus `env`. */
+export function makeStacks(
+  env: Record<string, string> = {},
+  props: Partial<DjangoStackProps & ReleaseStackProps> = {},
+  environment = "dev",
+): Stacks {
+  const app = Testing.app();
+  const infra = new DjangoStack(app, environment, {
+    config: configFor(env, environment),
+    backend: appConfigFor(env).backend,
+    secrets: fakeSecrets(environment),
+    projectRoot: PROJECT_ROOT,
+    ...props,
+  });
+  const release = new ReleaseStack(app, `${environment}-app`, {
+    environment: infra,
+    backend: appConfigFor(env).backend,
+    projectRoot: PROJECT_ROOT,
+    sourceHash: "0123456789abcdef".repeat(4),
+    ...props,
+  });
+  return { environment: infra, release };
+}
+
+/** The environment's long-lived stack (networks, secrets, database, proxy). */
 export function makeStack(
   env: Record<string, string> = {},
   props: Partial<DjangoStackProps> = {},
   environment = "dev",
 ): DjangoStack {
-  const app = Testing.app();
-  return new DjangoStack(app, environment, {
-    config: configFor(env, environment),
-    backend: appConfigFor(env).backend,
-    secrets: fakeSecrets(environment),
-    projectRoot: PROJECT_ROOT,
-    sourceHash: "0123456789abcdef".repeat(4),
-    ...props,
-  });
+  return makeStacks(env, props, environment).environment;
+}
+
+/** The environment's release stack (image, migrations, app, route). */
+export function makeRelease(
+  env: Record<string, string> = {},
+  props: Partial<ReleaseStackProps> = {},
+  environment = "dev",
+): ReleaseStack {
+  return makeStacks(env, props, environment).release;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

@@ -1,0 +1,507 @@
+/**
+ * The lifecycle commands over Terraform. Each environment is two stacks: `<env>` (networks, secrets,
+ * database, proxy) and `<env>-app` (the releases), deployed in that order and destroyed in reverse.
+ */
+import * as fs from "fs";
+import { execDocker, execDockerOk } from "../lib/docker";
+import { Options } from "./args";
+import { Failure, containersOf, diagnose, inspectContainer, stepName } from "./diagnose";
+import { CommandFailed } from "./errors";
+import { acquire } from "./lock";
+import { recoverState } from "./recover";
+import { stackDir, synth } from "./synth";
+import { Runner, constructPaths, forwardSignal, initIfNeeded, terraform } from "./terraform";
+import { bold, dim, green, line, red, seconds, tail, yellow } from "./ui";
+import { checkDataCompatibility } from "./preflight";
+
+export interface Context {
+  readonly root: string;
+  readonly runner: Runner;
+  /** The process environment for synth (the user's settings) and Terraform. */
+  readonly env: NodeJS.ProcessEnv;
+  readonly options: Options;
+  /** Set by the signal handler: stop at the next step and report exit code 130. */
+  readonly interrupted: () => boolean;
+}
+
+const timings: { what: string; ms: number }[] = [];
+
+async function timed<T>(what: string, work: () => Promise<T>): Promise<T> {
+  const started = Date.now();
+  try {
+    return await work();
+  } finally {
+    timings.push({ what, ms: Date.now() - started });
+  }
+}
+
+export function printTimings(): void {
+  if (timings.length === 0) return;
+  line(bold("timings"));
+  for (const t of timings) line(`  ${seconds(t.ms).padStart(8)}  ${t.what}`);
+}
+
+const appStack = (environment: string) => `${environment}-app`;
+
+/** Synthesizes one environment and prints what the configuration said. */
+async function synthesize(ctx: Context, environment: string): Promise<void> {
+  const result = await timed(`${environment}: synth`, () => synth(ctx.root, environment, ctx.env));
+  const text = result.output.trim();
+  if (!result.ok) {
+    throw new CommandFailed(
+      text || `synth of ${environment} failed`,
+      /configuration error/.test(text) ? 2 : 1,
+    );
+  }
+  for (const l of text.split("\n").filter((x) => /^(config warning|note):/.test(x))) {
+    line(l.startsWith("config warning") ? yellow(l) : dim(l));
+  }
+}
+
+async function init(ctx: Context, environment: string, stack: string): Promise<string> {
+  const dir = stackDir(ctx.root, environment, stack);
+  const run = await timed(`${stack}: terraform init`, () => initIfNeeded(ctx.runner, dir));
+  if (run && run.code !== 0) {
+    throw new CommandFailed(`terraform init failed for ${stack}:\n${tail(run.stdout + run.stderr, 30)}`);
+  }
+  return dir;
+}
+
+interface Plan {
+  readonly stack: string;
+  readonly dir: string;
+  readonly changes: boolean;
+  readonly summary: string;
+  readonly text: string;
+}
+
+async function plan(ctx: Context, environment: string, stack: string, destroy = false): Promise<Plan> {
+  const dir = await init(ctx, environment, stack);
+  const args = ["plan", "-input=false", "-out=plan", "-detailed-exitcode", "-lock-timeout=10s"];
+  if (destroy) args.push("-destroy");
+  if (!process.stderr.isTTY || process.env.NO_COLOR) args.push("-no-color");
+  const run = await timed(`${stack}: terraform plan`, () => terraform(ctx.runner, dir, args));
+  if (run.code === 1 || (run.code !== 0 && run.code !== 2)) {
+    if (ctx.interrupted()) throw new CommandFailed("interrupted", 130);
+    throw new CommandFailed(`plan of ${stack} failed:\n${tail(run.stdout + run.stderr, 40)}`);
+  }
+  const summary = /Plan: [^\n]*/.exec(run.stdout)?.[0] ?? (run.code === 0 ? "no changes" : "changes");
+  return { stack, dir, changes: run.code === 2, summary, text: run.stdout };
+}
+
+async function confirm(question: string): Promise<boolean> {
+  line(question);
+  process.stderr.write("Type yes to go on: ");
+  const answer = await new Promise<string>((resolve) => {
+    process.stdin.setEncoding("utf8");
+    process.stdin.once("data", (d) => resolve(String(d).trim()));
+    process.stdin.resume();
+  });
+  process.stdin.pause();
+  return answer === "yes";
+}
+
+interface ApplyOutcome {
+  readonly ok: boolean;
+  readonly failures: readonly Failure[];
+}
+
+/** Applies a saved plan, printing progress; watches a starting release for a crash loop. */
+async function apply(ctx: Context, p: Plan, destroying = false): Promise<ApplyOutcome> {
+  const paths = constructPaths(p.dir);
+  const started = new Map<string, number>();
+  const errors = new Map<string, string[]>();
+  const failures: Failure[] = [];
+  let crash: { container: string; reason: string } | undefined;
+  let buildLogOffset = 0;
+  let buildTimer: NodeJS.Timeout | undefined;
+  let crashTimer: NodeJS.Timeout | undefined;
+  const buildLog = `${p.dir}/build.log`;
+  const applyStarted = Date.now();
+  const where = (addr: string) => paths.get(addr) ?? addr;
+
+  const followBuild = () => {
+    if (!fs.existsSync(buildLog)) return;
+    const text = fs.readFileSync(buildLog, "utf8");
+    const fresh = text.slice(buildLogOffset);
+    buildLogOffset = text.length;
+    for (const l of fresh.split("\n")) {
+      // BuildKit's step headers: "#7 [builder 3/5] RUN pip install ..."
+      const m = /^#\d+ \[([^\]]+)\] (.*)$/.exec(l);
+      if (m) line(dim(`    ${m[1]}: ${m[2].slice(0, 100)}`));
+    }
+  };
+  const watchRelease = () => {
+    for (const name of containersOf(p.stack, "web")) {
+      const state = inspectContainer(name);
+      if (!state) continue;
+      const created = Date.parse(execDocker(["inspect", "-f", "{{.Created}}", name]));
+      if (created < applyStarted - 1000) continue;
+      if (state.restartCount >= 1 || state.status === "exited" || state.status === "dead") {
+        crash = {
+          container: name,
+          reason: `the new release crashed at start (exit code ${state.exitCode}${state.oomKilled ? ", out of memory" : ""}, restarted ${state.restartCount} time(s))`,
+        };
+        line(red(`    ${crash.reason}: stopping the deploy`));
+        forwardSignal("SIGINT");
+        if (crashTimer) clearInterval(crashTimer);
+      }
+    }
+  };
+
+  const onLine = (raw: string) => {
+    let event: {
+      type?: string;
+      hook?: { resource?: { addr?: string }; action?: string; elapsed_seconds?: number };
+      diagnostic?: { severity?: string; summary?: string; detail?: string; address?: string };
+      "@message"?: string;
+    };
+    try {
+      event = JSON.parse(raw);
+    } catch {
+      return;
+    }
+    const addr = event.hook?.resource?.addr ?? event.diagnostic?.address ?? "";
+    const action = event.hook?.action ?? "";
+    const key = `${addr} ${action}`;
+    switch (event.type) {
+      case "apply_start": {
+        started.set(key, Date.now());
+        const step = stepName(where(addr), action);
+        if (
+          /build the app image|start the new release|start PostgreSQL|stop the previous release|run the migrations/.test(
+            step,
+          )
+        ) {
+          line(`  ${dim("…")} ${step} ${dim(`(${where(addr)})`)}`);
+        }
+        if (/^AppImage/.test(where(addr)) && action !== "delete") {
+          buildLogOffset = fs.existsSync(buildLog) ? fs.statSync(buildLog).size : 0;
+          buildTimer = setInterval(followBuild, 500);
+        }
+        if (/^App\/Web$/.test(where(addr)) && action !== "delete")
+          crashTimer = setInterval(watchRelease, 1000);
+        break;
+      }
+      case "apply_complete":
+      case "apply_errored": {
+        const ms = Date.now() - (started.get(key) ?? Date.now());
+        timings.push({ what: `${p.stack}: ${stepName(where(addr), action)} (${where(addr)})`, ms });
+        if (/^AppImage/.test(where(addr)) && buildTimer) {
+          clearInterval(buildTimer);
+          followBuild();
+        }
+        if (/^App\/Web$/.test(where(addr)) && crashTimer) clearInterval(crashTimer);
+        const ok = event.type === "apply_complete";
+        line(
+          `  ${ok ? green("✓") : red("✗")} ${stepName(where(addr), action)} ${dim(`(${where(addr)}) ${seconds(ms)}`)}`,
+        );
+        break;
+      }
+      case "diagnostic": {
+        // "execution halted": Terraform's word for the interrupt the CLI sent; the cause is reported
+        if (event.diagnostic?.severity !== "error" || event.diagnostic.summary === "execution halted") break;
+        const text = `${event.diagnostic.summary ?? ""}\n${event.diagnostic.detail ?? ""}`.trim();
+        errors.set(addr, [...(errors.get(addr) ?? []), text]);
+        break;
+      }
+      default:
+        break;
+    }
+  };
+
+  const run = await timed(`${p.stack}: terraform apply`, () =>
+    terraform(ctx.runner, p.dir, ["apply", "-input=false", "-json", "-lock-timeout=10s", "plan"], { onLine }),
+  );
+  if (buildTimer) clearInterval(buildTimer);
+  if (crashTimer) clearInterval(crashTimer);
+  if (run.code === 0) return { ok: true, failures };
+  for (const [addr, messages] of errors) {
+    const path = where(addr);
+    failures.push({
+      stack: p.stack,
+      constructPath: path,
+      action: destroying ? "delete" : "create",
+      messages,
+      reason: crash && /^App\/Web$/.test(path) ? crash.reason : undefined,
+      container: crash && /^App\/Web$/.test(path) ? crash.container : undefined,
+    });
+  }
+  if (failures.length === 0) {
+    failures.push({
+      stack: p.stack,
+      constructPath: p.stack,
+      action: "apply",
+      messages: [tail(run.stderr + run.stdout, 30, "")],
+    });
+  }
+  return { ok: false, failures };
+}
+
+/** Puts the state back to the release still serving, removing what the failed one created. */
+async function recover(ctx: Context, dir: string, stack: string): Promise<void> {
+  const pulled = await terraform(ctx.runner, dir, ["state", "pull"]);
+  if (pulled.code !== 0 || pulled.stdout.trim() === "") return;
+  const recovery = recoverState(JSON.parse(pulled.stdout));
+  if (!recovery.state) return;
+  const pushed = await terraform(ctx.runner, dir, ["state", "push", "-"], {
+    input: JSON.stringify(recovery.state),
+  });
+  if (pushed.code !== 0) {
+    line(red(`  could not restore the state of ${stack}: ${pushed.stderr.trim()}`));
+    return;
+  }
+  for (const c of recovery.removeContainers) execDockerOk(["rm", "-f", c.id]);
+  line(
+    dim(
+      `  ${stack}: cleaned up after the failed release (${recovery.removeContainers.map((c) => c.name).join(", ") || "state only"})`,
+    ),
+  );
+}
+
+function report(failure: Failure, dir: string, appUrl: string): void {
+  const r = diagnose(failure, `${dir}/build.log`, appUrl);
+  line();
+  line(red(bold(`✗ ${failure.stack}: ${r.step} failed`)));
+  line(`  ${r.cause}`);
+  for (const d of r.details) line(`  ${d.replace(/\n/g, "\n  ")}`);
+  line();
+  line(`  ${r.next}`);
+}
+
+function appUrlOf(ctx: Context, environment: string): string {
+  try {
+    const config = JSON.parse(
+      fs.readFileSync(`${stackDir(ctx.root, environment, appStack(environment))}/cdk.tf.json`, "utf8"),
+    );
+    return String(config.output?.app_url?.value ?? "the app's URL");
+  } catch {
+    return "the app's URL";
+  }
+}
+
+/** The first layout kept the app in the environment's stack: move it out once (a short interruption). */
+async function retireFirstLayout(ctx: Context, environment: string): Promise<void> {
+  const dir = await init(ctx, environment, environment);
+  const list = await terraform(ctx.runner, dir, ["state", "list"]);
+  const legacy = list.stdout
+    .split("\n")
+    .filter((a) =>
+      /^docker_container\.App_(Web|Migrate)_[0-9A-F]{8}$|^docker_image\.AppImage_[0-9A-F]{8}$/.test(a),
+    );
+  if (legacy.length === 0) return;
+  line(
+    yellow(
+      `${environment}: upgrading from the first layout: the app moves behind the proxy (one-time interruption until the new release is routed)`,
+    ),
+  );
+  const run = await terraform(ctx.runner, dir, [
+    "apply",
+    "-destroy",
+    "-auto-approve",
+    "-input=false",
+    "-no-color",
+    ...legacy.map((a) => `-target=${a}`),
+  ]);
+  if (run.code !== 0)
+    throw new CommandFailed(
+      `could not retire the first layout's app in ${environment}:\n${tail(run.stdout + run.stderr, 30)}`,
+    );
+}
+
+export async function deploy(ctx: Context, environment: string): Promise<void> {
+  const release = acquire(`${ctx.root}/cdktf.out`, environment, "deploy");
+  try {
+    line(bold(`${environment}: deploy`));
+    await synthesize(ctx, environment);
+    await timed(`${environment}: data compatibility check`, async () =>
+      checkDataCompatibility(stackDir(ctx.root, environment, environment)),
+    );
+    await retireFirstLayout(ctx, environment);
+    const plans = [
+      await plan(ctx, environment, environment),
+      await plan(ctx, environment, appStack(environment)),
+    ];
+    for (const p of plans) line(`  ${p.stack}: ${p.changes ? p.summary : dim("no changes")}`);
+    if (!plans.some((p) => p.changes)) {
+      line(green(`${environment}: nothing to do; ${appUrlOf(ctx, environment)}`));
+      return;
+    }
+    if (!ctx.options.autoApprove) {
+      for (const p of plans.filter((x) => x.changes)) line(p.text);
+      if (!(await confirm(`Apply these changes to ${environment}?`)))
+        throw new CommandFailed("not applied", 1);
+    }
+    for (const p of plans) {
+      if (!p.changes) continue;
+      if (ctx.interrupted()) throw new CommandFailed("interrupted before applying", 130);
+      const outcome = await apply(ctx, p);
+      if (!outcome.ok) {
+        // the report reads the failed containers' output: before recovery removes them
+        if (!ctx.interrupted())
+          for (const f of outcome.failures) report(f, p.dir, appUrlOf(ctx, environment));
+        await recover(ctx, p.dir, p.stack);
+        if (ctx.interrupted()) {
+          line(
+            yellow(
+              `${environment}: interrupted; the previous release keeps serving ${appUrlOf(ctx, environment)}`,
+            ),
+          );
+          throw new CommandFailed("interrupted", 130);
+        }
+        throw new CommandFailed(`${environment}: deploy failed`, 1);
+      }
+    }
+    await pruneImages(ctx, environment);
+    line(green(bold(`${environment}: deployed; ${appUrlOf(ctx, environment)}`)));
+  } finally {
+    release();
+  }
+}
+
+async function outputs(ctx: Context, environment: string, stack: string): Promise<Record<string, string>> {
+  const dir = stackDir(ctx.root, environment, stack);
+  if (!fs.existsSync(`${dir}/.terraform`)) await init(ctx, environment, stack);
+  const run = await terraform(ctx.runner, dir, ["output", "-json"]);
+  if (run.code !== 0) return {};
+  const parsed = JSON.parse(run.stdout || "{}") as Record<string, { value: unknown }>;
+  return Object.fromEntries(Object.entries(parsed).map(([k, v]) => [k, String(v.value)]));
+}
+
+/** Keeps RELEASES_KEPT app images (the running one always); removes older ones of this environment. */
+async function pruneImages(ctx: Context, environment: string): Promise<void> {
+  const out = await outputs(ctx, environment, appStack(environment));
+  const current = out.image;
+  const kept = Number(out.releases_kept ?? "3");
+  if (!current || !current.includes(":")) return;
+  const repo = current.slice(0, current.lastIndexOf(":"));
+  const rows = execDocker(["image", "ls", repo, "--format", "{{.CreatedAt}}\t{{.Repository}}:{{.Tag}}"])
+    .split("\n")
+    .filter((r) => r.includes("\t") && !r.endsWith(":<none>"))
+    .sort()
+    .reverse()
+    .map((r) => r.split("\t")[1]);
+  const keep = new Set([current, ...rows.filter((r) => r !== current).slice(0, Math.max(0, kept - 1))]);
+  const old = rows.filter((r) => !keep.has(r));
+  for (const ref of old) execDockerOk(["rmi", ref]);
+  if (old.length > 0) line(dim(`  removed ${old.length} old app image(s); kept ${keep.size}`));
+}
+
+export async function diff(ctx: Context, environment: string): Promise<void> {
+  const release = acquire(`${ctx.root}/cdktf.out`, environment, "diff");
+  try {
+    line(bold(`${environment}: diff`));
+    await synthesize(ctx, environment);
+    for (const stack of [environment, appStack(environment)]) {
+      const p = await plan(ctx, environment, stack);
+      process.stdout.write(p.text);
+    }
+    for (const d of drift(environment)) line(yellow(`drift: ${d}`));
+  } finally {
+    release();
+  }
+}
+
+/** Long-running containers of an environment that are not running as they should. */
+export function drift(environment: string): string[] {
+  const found: string[] = [];
+  for (const stack of [environment, appStack(environment)]) {
+    for (const role of ["database", "web", "proxy"]) {
+      for (const name of containersOf(stack, role)) {
+        const s = inspectContainer(name);
+        if (!s) continue;
+        if (s.status === "paused")
+          found.push(`${name} is paused by hand; \`docker unpause ${name}\` (a deploy does not)`);
+        else if (s.status !== "running")
+          found.push(`${name} is ${s.status} (exit code ${s.exitCode}); the next deploy starts it again`);
+      }
+    }
+  }
+  return found;
+}
+
+export async function destroy(ctx: Context, environment: string): Promise<void> {
+  const release = acquire(`${ctx.root}/cdktf.out`, environment, "destroy");
+  try {
+    line(bold(`${environment}: destroy`));
+    await synthesize(ctx, environment);
+    const plans = [
+      await plan(ctx, environment, appStack(environment), true),
+      await plan(ctx, environment, environment, true),
+    ];
+    for (const p of plans) line(`  ${p.stack}: ${p.changes ? p.summary : dim("nothing to destroy")}`);
+    if (!ctx.options.autoApprove && plans.some((p) => p.changes)) {
+      for (const p of plans.filter((x) => x.changes)) line(p.text);
+      if (
+        !(await confirm(
+          `Destroy ${environment}? (the data volume is kept unless DELETE_DATA_ON_DESTROY=true)`,
+        ))
+      ) {
+        throw new CommandFailed("not destroyed", 1);
+      }
+    }
+    for (const p of plans) {
+      if (!p.changes) continue;
+      const outcome = await apply(ctx, p, true);
+      if (!outcome.ok) {
+        for (const f of outcome.failures)
+          line(red(`✗ ${f.stack}: ${f.constructPath}: ${f.messages.join("\n")}`));
+        throw new CommandFailed(`${environment}: destroy failed`, ctx.interrupted() ? 130 : 1);
+      }
+    }
+    line(green(`${environment}: destroyed`));
+  } finally {
+    release();
+  }
+}
+
+export async function output(ctx: Context, environment: string): Promise<void> {
+  await synthesize(ctx, environment);
+  const all = {
+    ...(await outputs(ctx, environment, environment)),
+    ...(await outputs(ctx, environment, appStack(environment))),
+  };
+  if (Object.keys(all).length === 0) {
+    line(`${environment}: nothing deployed yet (\`npm run deploy -- ${environment}\`)`);
+    return;
+  }
+  line(bold(environment));
+  for (const [k, v] of Object.entries(all)) process.stdout.write(`${k} = ${v}\n`);
+}
+
+/** Deploys the previous release's image, kept on the host: no build. */
+export async function rollback(ctx: Context, environment: string): Promise<void> {
+  await synthesize(ctx, environment);
+  const out = await outputs(ctx, environment, appStack(environment));
+  const current = out.image;
+  if (!current) throw new CommandFailed(`${environment} has no release yet; deploy it first`, 1);
+  const repo = current.slice(0, current.lastIndexOf(":"));
+  const currentId = execDocker(["image", "inspect", "-f", "{{.Id}}", current]);
+  const previous = execDocker([
+    "image",
+    "ls",
+    repo,
+    "--format",
+    "{{.CreatedAt}}\t{{.Repository}}:{{.Tag}}\t{{.ID}}",
+  ])
+    .split("\n")
+    .filter((r) => r.includes("\t") && !r.includes(":<none>"))
+    .sort()
+    .reverse()
+    .map((r) => r.split("\t"))
+    .find(([, , id]) => !currentId.includes(id))?.[1];
+  if (!previous) {
+    throw new CommandFailed(
+      `${environment}: no earlier release image is kept on the host (${repo}); deploy an earlier commit instead`,
+      1,
+    );
+  }
+  line(bold(`${environment}: rolling back to ${previous} (from ${current})`));
+  const variable = `APP_IMAGE__${environment.toUpperCase().replace(/-/g, "_")}`;
+  await deploy({ ...ctx, env: { ...ctx.env, [variable]: previous } }, environment);
+  line(
+    dim(
+      `  rolled back. The next \`npm run deploy -- ${environment}\` deploys the current code again; revert it first to stay on ${previous}.`,
+    ),
+  );
+}

@@ -1,0 +1,119 @@
+/**
+ * Changes a deploy cannot apply to an existing database, refused before anything is planned: a new
+ * role or database name (the data volume keeps the old ones; the image only creates them on first
+ * start) and a new PostgreSQL major version (its files need a dump and restore).
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { execDocker, execDockerOk } from "../lib/docker";
+import { CommandFailed } from "./errors";
+
+interface DatabaseSpec {
+  readonly container: string;
+  readonly volume: string;
+  readonly image: string;
+  readonly user: string;
+  readonly database: string;
+}
+
+/** The database as the synthesized stack declares it. */
+export function databaseSpec(dir: string): DatabaseSpec | undefined {
+  const config = JSON.parse(fs.readFileSync(path.join(dir, "cdk.tf.json"), "utf8"));
+  const containers = Object.values(
+    (config.resource?.docker_container ?? {}) as Record<string, Record<string, unknown>>,
+  );
+  const db = containers.find((c) =>
+    ((c.labels ?? []) as { label: string; value: string }[]).some(
+      (l) => l.label === "django-cdktf.role" && l.value === "database",
+    ),
+  );
+  if (!db) return undefined;
+  const env = (db.env ?? []) as string[];
+  const value = (name: string) => env.find((e) => e.startsWith(`${name}=`))?.slice(name.length + 1) ?? "";
+  const volumes = (db.volumes ?? []) as { volume_name: string; container_path: string }[];
+  const images = Object.values(
+    (config.resource?.docker_image ?? {}) as Record<string, { name: string; build?: unknown }>,
+  );
+  return {
+    container: String(db.name),
+    volume: volumes.find((v) => v.container_path === "/var/lib/postgresql/data")?.volume_name ?? "",
+    image: images.find((i) => !i.build && /postgres/i.test(i.name))?.name ?? "",
+    user: value("POSTGRES_USER"),
+    database: value("POSTGRES_DB"),
+  };
+}
+
+function envOf(container: string): Record<string, string> {
+  const lines = execDocker(["inspect", "-f", "{{range .Config.Env}}{{println .}}{{end}}", container]).split(
+    "\n",
+  );
+  return Object.fromEntries(
+    lines
+      .filter((l) => l.includes("="))
+      .map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)]),
+  );
+}
+
+function majorOfImage(image: string): string | undefined {
+  if (!execDockerOk(["image", "inspect", image])) return undefined; // pulled at apply; checked then by the server
+  const env = execDocker(["image", "inspect", "-f", "{{range .Config.Env}}{{println .}}{{end}}", image]);
+  return /^PG_MAJOR=(\d+)/m.exec(env)?.[1];
+}
+
+export function checkDataCompatibility(dir: string): void {
+  const spec = databaseSpec(dir);
+  if (!spec || !spec.volume || !execDockerOk(["volume", "inspect", spec.volume])) return; // a first deploy
+  const problems: string[] = [];
+  const running = execDockerOk(["exec", spec.container, "true"]);
+  let dataMajor: string | undefined;
+  if (running) {
+    dataMajor = execDocker(["exec", spec.container, "cat", "/var/lib/postgresql/data/PG_VERSION"]);
+    const old = envOf(spec.container);
+    const oldUser = old.POSTGRES_USER || "postgres";
+    const exists = (sql: string) =>
+      execDocker(["exec", spec.container, "psql", "-U", oldUser, "-d", "postgres", "-tAc", sql]) === "1";
+    if (
+      spec.user !== oldUser &&
+      !exists(`SELECT 1 FROM pg_roles WHERE rolname = '${spec.user.replace(/'/g, "''")}'`)
+    ) {
+      problems.push(
+        `DATABASE_USERNAME is "${spec.user}", but the data volume ${spec.volume} was created with the role "${oldUser}" and has no role "${spec.user}" (PostgreSQL creates them only on first start). Set DATABASE_USERNAME back to "${oldUser}", or create the role first: docker exec -it ${spec.container} psql -U ${oldUser} -d postgres -c 'CREATE ROLE "${spec.user}" LOGIN'`,
+      );
+    }
+    if (
+      spec.database !== old.POSTGRES_DB &&
+      !exists(`SELECT 1 FROM pg_database WHERE datname = '${spec.database.replace(/'/g, "''")}'`)
+    ) {
+      problems.push(
+        `DATABASE_NAME is "${spec.database}", but the data volume ${spec.volume} holds the database "${old.POSTGRES_DB}" and no "${spec.database}". Set DATABASE_NAME back to "${old.POSTGRES_DB}", or create it first: docker exec -it ${spec.container} createdb -U ${oldUser} -O ${spec.user} ${spec.database}`,
+      );
+    }
+  }
+  const imageMajor = majorOfImage(spec.image);
+  if (!dataMajor && imageMajor) {
+    try {
+      dataMajor = execDocker([
+        "run",
+        "--rm",
+        "--network",
+        "none",
+        "-v",
+        `${spec.volume}:/d:ro`,
+        "--entrypoint",
+        "cat",
+        spec.image,
+        "/d/PG_VERSION",
+      ]);
+    } catch {
+      dataMajor = undefined; // an empty volume: nothing to compare
+    }
+  }
+  if (dataMajor && imageMajor && dataMajor.trim() !== imageMajor) {
+    problems.push(
+      `POSTGRES_IMAGE ${spec.image} is PostgreSQL ${imageMajor}, but the data volume ${spec.volume} holds PostgreSQL ${dataMajor.trim()} files, which it cannot read. Keep the image at major version ${dataMajor.trim()}, or upgrade the data first (dump and restore into a new volume).`,
+    );
+  }
+  if (problems.length > 0) {
+    throw new CommandFailed(`refused before planning anything:\n  ${problems.join("\n  ")}`, 2);
+  }
+}
