@@ -1,108 +1,95 @@
 /**
- * Lifecycle timings of this stack against the docker compose file a seed user would have, the same
- * two containers (our Django image, the postgres image), in the same run on the same engine:
+ * Lifecycle timings and dropped requests, side by side in one run on one engine, for the same app
+ * (our Django image, the postgres image):
  *
- *   deploy to ready        first deploy until /readyz answers 200 (build caches warm for both)
- *   no-op deploy           the same command again with nothing changed
- *   redeploy after a code change   one line appended to a Python source file, until /readyz is 200 again
+ *   ours       this code: `npm run deploy` (proxy, releases created before the old one goes)
+ *   before     the release before safe releases (PREVIOUS): the app replaced in place
+ *   compose    docker compose v2: `up -d --wait --build`, health checks, a migrate service the web
+ *              service waits for (the seed's compose file, made production-shaped)
  *
- * with the number of resources (ours: from the plan) or containers (compose) each step touched.
- * Prints figures; asserts nothing.   npm run bench:lifecycle
+ * Steps: first deploy (until the app answers), no-op deploy, redeploy after a one-line code change,
+ * the last under a client polling `/` about 20 times a second (failed requests counted).
+ * Prints figures and ratios; asserts nothing.   npm run bench:lifecycle [-- --skip-before]
  */
 import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { execDockerOk, removeDockerObjects, standInImages } from "../scripts/lib/docker";
-import { secondsUntil200 } from "../scripts/lib/http";
+import { execDockerOk, removeDockerObjects, standInImages, StandInImages } from "../scripts/lib/docker";
+import { PollResult, secondsUntil200, startPolling } from "../scripts/lib/http";
 import { run } from "../scripts/lib/process";
-import { detectToolchain, freePort, Project, REPO } from "../scripts/lib/sandbox";
+import { Project, REPO, detectToolchain, freePort, Toolchain } from "../scripts/lib/sandbox";
 
+/** The last release in which a deploy replaced the app in place. */
+const PREVIOUS = "f8d528e";
 const EDIT = "\nBENCH_RELEASE = 2  # a one-line change\n";
 
-interface Row {
-  step: string;
-  ours: string;
-  compose: string;
+interface Side {
+  readonly name: string;
+  first?: number;
+  noop?: number;
+  redeploy?: number;
+  polled?: PollResult;
+  note?: string;
 }
 
-function composeCommand(): string[] | undefined {
-  if (execDockerOk(["compose", "version"])) return ["docker", "compose"];
-  const has = () => {
-    try {
-      execFileSync("docker-compose", ["version"], { stdio: "ignore" });
-      return true;
-    } catch {
-      return false;
-    }
-  };
-  if (has()) return ["docker-compose"];
-  if (process.getuid?.() === 0) {
-    try {
-      console.error("installing Debian's docker-compose for the comparison");
-      execFileSync(
-        "sh",
-        ["-c", "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker-compose"],
-        {
-          stdio: "ignore",
-        },
-      );
-    } catch {
-      // reported below
-    }
-  }
-  return has() ? ["docker-compose"] : undefined;
+function composeV2(): string[] | undefined {
+  return execDockerOk(["compose", "version"]) ? ["docker", "compose"] : undefined;
 }
 
-/** The seed article's compose.yml, pointed at the same app and images; ports on loopback here. */
-function seedCompose(dir: string, images: { python: string; postgres: string }, appPort: number): void {
+function composeFiles(dir: string, images: StandInImages, port: number): void {
   fs.cpSync(path.join(REPO, "django-app"), path.join(dir, "django-app"), {
     recursive: true,
     filter: (src) => ![".venv", "staticfiles", "__pycache__"].includes(path.basename(src)),
   });
-  const secret = "bench-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz";
   fs.writeFileSync(
     path.join(dir, ".env"),
     [
-      `DJANGO_SECRET_KEY=${secret}`,
+      "DJANGO_SECRET_KEY=bench-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
       "DEBUG=False",
-      "DJANGO_LOGLEVEL=info",
       "DJANGO_ALLOWED_HOSTS=localhost,127.0.0.1",
-      "DATABASE_ENGINE=postgresql_psycopg2",
-      "DATABASE_NAME=dockerdjango",
-      "DATABASE_USERNAME=dbuser",
-      "DATABASE_PASSWORD=dbpassword",
+      "DATABASE_NAME=django",
+      "DATABASE_USERNAME=django",
+      "DATABASE_PASSWORD=bench-password-0123456789",
       "DATABASE_HOST=db",
       "DATABASE_PORT=5432",
       "",
     ].join("\n"),
   );
+  const web = [
+    "    build:",
+    "      context: ./django-app",
+    "      args:",
+    `        PYTHON_IMAGE: ${images.python}`,
+    "    env_file: .env",
+  ];
   fs.writeFileSync(
-    path.join(dir, "docker-compose.yml"),
+    path.join(dir, "compose.yaml"),
     [
-      'version: "3.8"',
       "services:",
       "  db:",
       `    image: ${images.postgres}`,
       "    environment:",
-      "      POSTGRES_DB: ${DATABASE_NAME}",
-      "      POSTGRES_USER: ${DATABASE_USERNAME}",
-      "      POSTGRES_PASSWORD: ${DATABASE_PASSWORD}",
-      "    volumes:",
-      "      - postgres_data:/var/lib/postgresql/data",
-      "    env_file:",
-      "      - .env",
-      "  django-web:",
-      "    build:",
-      "      context: ./django-app",
-      "      args:",
-      `        PYTHON_IMAGE: ${images.python}`,
-      "    depends_on:",
-      "      - db",
-      "    ports:",
-      `      - "127.0.0.1:${appPort}:8000"`,
-      "    env_file:",
-      "      - .env",
+      "      POSTGRES_DB: django",
+      "      POSTGRES_USER: django",
+      "      POSTGRES_PASSWORD: bench-password-0123456789",
+      "    volumes: [postgres_data:/var/lib/postgresql/data]",
+      "    healthcheck:",
+      '      test: ["CMD", "pg_isready", "-h", "127.0.0.1", "-U", "django", "-d", "django"]',
+      "      interval: 1s",
+      "      retries: 60",
+      "  migrate:",
+      ...web,
+      "    command: [migrate]",
+      "    depends_on: { db: { condition: service_healthy } }",
+      "  web:",
+      ...web,
+      "    depends_on: { migrate: { condition: service_completed_successfully } }",
+      `    ports: ["127.0.0.1:${port}:8000"]`,
+      "    healthcheck:",
+      '      test: ["CMD", "docker-entrypoint", "healthcheck", "ready"]',
+      "      interval: 1s",
+      "      retries: 60",
       "volumes:",
       "  postgres_data:",
       "",
@@ -110,124 +97,141 @@ function seedCompose(dir: string, images: { python: string; postgres: string }, 
   );
 }
 
-async function main(): Promise<void> {
+function previousTree(): string | undefined {
+  try {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-previous-"));
+    execFileSync("sh", ["-c", 'git -C "$1" archive "$2" | tar -x -C "$3"', "sh", REPO, PREVIOUS, dir]);
+    return dir;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Ours or the previous release: deploy, no-op, code redeploy under polling. */
+async function measureStack(
+  side: Side,
+  toolchain: Extract<Toolchain, { ok: true }>,
+  images: StandInImages,
+  from: string | undefined,
+): Promise<void> {
+  const port = await freePort();
+  const prefix = `b${side.name}${process.pid}`;
+  const env = {
+    ENVIRONMENTS: "bench",
+    PROJECT_NAME: prefix,
+    APP_PORT: String(port),
+    PYTHON_IMAGE: images.python,
+    POSTGRES_IMAGE: images.postgres,
+    ...(from ? {} : { PROXY_IMAGE: images.caddy ?? "caddy:2.10" }),
+    DELETE_DATA_ON_DESTROY: "true",
+  };
+  const project = new Project({ toolchain, stack: "bench", dotenv: env, from });
+  const url = `http://127.0.0.1:${port}/`;
+  try {
+    // warm the build cache, then measure from no containers
+    const warm = await project.cli("deploy", ["--auto-approve"]);
+    if (warm.code !== 0) throw new Error(warm.output.slice(-3000));
+    await project.cli("destroy", ["--auto-approve"]);
+
+    const first = await project.cli("deploy", ["--auto-approve"]);
+    if (first.code !== 0) throw new Error(first.output.slice(-3000));
+    side.first = first.seconds + ((await secondsUntil200(url, 60)) ?? NaN);
+    side.noop = (await project.cli("deploy", ["--auto-approve"])).seconds;
+
+    fs.appendFileSync(project.path("django-app/core/views.py"), EDIT);
+    const poll = startPolling(url);
+    const redeploy = await project.cli("deploy", ["--auto-approve"]);
+    side.redeploy = redeploy.seconds + ((await secondsUntil200(url, 60)) ?? NaN);
+    await new Promise((r) => setTimeout(r, 1500));
+    side.polled = await poll.stop();
+  } finally {
+    await project.cli("destroy", ["--auto-approve"]);
+    removeDockerObjects(`${prefix}-`);
+    project.remove();
+  }
+}
+
+async function measureCompose(side: Side, images: StandInImages): Promise<void> {
+  const compose = composeV2();
+  if (!compose) {
+    side.note =
+      "docker compose v2 is not installed (go install github.com/docker/compose/v2/cmd@v2.29.7, then copy the binary to ~/.docker/cli-plugins/docker-compose)";
+    return;
+  }
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-compose-"));
+  const port = await freePort();
+  composeFiles(dir, images, port);
+  const name = `bcompose${process.pid}`;
+  const dc = (...args: string[]) => run(compose[0], [...compose.slice(1), "-p", name, ...args], { cwd: dir });
+  const url = `http://127.0.0.1:${port}/`;
+  try {
+    await dc("build");
+    const first = await dc("up", "-d", "--wait", "--build");
+    if (first.code !== 0) throw new Error(first.output.slice(-3000));
+    side.first = first.seconds + ((await secondsUntil200(url, 60)) ?? NaN);
+    side.noop = (await dc("up", "-d", "--wait", "--build")).seconds;
+    fs.appendFileSync(path.join(dir, "django-app/core/views.py"), EDIT);
+    const poll = startPolling(url);
+    const redeploy = await dc("up", "-d", "--wait", "--build");
+    side.redeploy = redeploy.seconds + ((await secondsUntil200(url, 60)) ?? NaN);
+    await new Promise((r) => setTimeout(r, 1500));
+    side.polled = await poll.stop();
+  } finally {
+    await dc("down", "-v", "--rmi", "local");
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const s = (v?: number) => (v === undefined || Number.isNaN(v) ? "n/a" : `${v.toFixed(1)} s`);
+const ratio = (a?: number, b?: number) => (a && b ? `${(a / b).toFixed(2)}` : "n/a");
+
+async function main(argv: string[]): Promise<void> {
   const toolchain = detectToolchain();
   if (!toolchain.ok) {
     console.log(`lifecycle benchmark SKIPPED: ${toolchain.reason}`);
     return;
   }
   const images = await standInImages();
-  const prefix = `bench${process.pid}`;
-  const ourPort = await freePort();
-  const project = new Project({
-    toolchain,
-    stack: "bench",
-    dotenv: {
-      ENVIRONMENTS: "bench",
-      PROJECT_NAME: prefix,
-      APP_PORT: String(ourPort),
-      PYTHON_IMAGE: images.python,
-      POSTGRES_IMAGE: images.postgres,
-    },
-  });
-  const compose = composeCommand();
-  const composeDir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-compose-"));
-  const composePort = await freePort();
-  const composeProject = `${prefix}compose`;
-  seedCompose(composeDir, images, composePort);
-  const dc = (...args: string[]) =>
-    run(compose![0], [...compose!.slice(1), "-p", composeProject, ...args], { cwd: composeDir });
-
-  const rows: Row[] = [];
-  const ours = `http://127.0.0.1:${ourPort}/readyz`;
-  const theirs = `http://127.0.0.1:${composePort}/readyz`;
-  try {
-    // warm both build caches, then start from no containers and no volumes
-    const warm = await project.cli("synth");
-    if (warm.code !== 0) throw new Error(warm.output);
-    if (compose) await dc("build");
-
-    // ours: the deploy itself waits for health; compose: up, then the seed's manual migrate, then poll
-    const deploy = await project.cli("deploy", ["--auto-approve"]);
-    if (deploy.code !== 0) throw new Error(deploy.output.slice(-3000));
-    const oursReady = deploy.seconds + ((await secondsUntil200(ours, 60)) ?? NaN);
-    let composeReady = "n/a";
-    if (compose) {
-      const started = Date.now();
-      await dc("up", "-d", "--build");
-      // the seed runs migrations by hand; retried until the database accepts connections
-      for (let i = 0; i < 60; i++) {
-        if ((await dc("exec", "-T", "django-web", "docker-entrypoint", "migrate")).code === 0) break;
-        await new Promise((r) => setTimeout(r, 500));
+  const ours: Side = { name: "ours" };
+  const before: Side = { name: "before" };
+  const compose: Side = { name: "compose" };
+  await measureStack(ours, toolchain, images, undefined);
+  await measureCompose(compose, images);
+  if (argv.includes("--skip-before")) before.note = "skipped (--skip-before)";
+  else {
+    const tree = previousTree();
+    if (!tree) before.note = `the release ${PREVIOUS} is not in this clone's history`;
+    else {
+      try {
+        await measureStack(before, toolchain, images, tree);
+      } catch (e) {
+        before.note = `failed: ${(e as Error).message.split("\n")[0]}`;
+      } finally {
+        fs.rmSync(tree, { recursive: true, force: true });
       }
-      await secondsUntil200(theirs, 60);
-      composeReady = `${((Date.now() - started) / 1000).toFixed(1)} s (2 containers, migrate by hand)`;
     }
-    rows.push({
-      step: "deploy to ready",
-      ours: `${oursReady.toFixed(1)} s (11 resources)`,
-      compose: composeReady,
-    });
-
-    const noop = await project.cli("deploy", ["--auto-approve"]);
-    let composeNoop = "n/a";
-    if (compose) composeNoop = `${(await dc("up", "-d", "--build")).seconds.toFixed(1)} s (0 containers)`;
-    rows.push({
-      step: "no-op deploy",
-      ours: `${noop.seconds.toFixed(1)} s (0 resources)`,
-      compose: composeNoop,
-    });
-
-    fs.appendFileSync(project.path("django-app/core/views.py"), EDIT);
-    fs.appendFileSync(path.join(composeDir, "django-app/core/views.py"), EDIT);
-    const diff = await project.cli("diff");
-    const touched = diff.code === 0 ? Object.keys(project.savedPlan()).length : NaN;
-    const redeploy = await project.cli("deploy", ["--auto-approve"]);
-    const oursRedeploy = redeploy.seconds + ((await secondsUntil200(ours, 60)) ?? NaN);
-    let composeRedeploy = "n/a";
-    if (compose) {
-      const started = Date.now();
-      const up = await dc("up", "-d", "--build");
-      const recreated = (up.output.match(/Recreating/g) ?? []).length;
-      await secondsUntil200(theirs, 60);
-      composeRedeploy = `${((Date.now() - started) / 1000).toFixed(1)} s (${recreated} container recreated)`;
-    }
-    rows.push({
-      step: "redeploy after a code change",
-      ours: `${oursRedeploy.toFixed(1)} s (${touched} resources replaced)`,
-      compose: composeRedeploy,
-    });
-
-    console.log(
-      `\nlifecycle: ${toolchain.summary}; compose: ${compose ? compose.join(" ") : "not available"}`,
-    );
-    console.log("| step | this stack (npm run deploy) | seed's docker compose |");
-    console.log("|---|---|---|");
-    for (const r of rows) console.log(`| ${r.step} | ${r.ours} | ${r.compose} |`);
-    console.log(
-      "\nNotes: our deploy includes synth, terraform init/plan/refresh, the secrets and password one-shots, migrations and the wait for health;",
-    );
-    console.log(
-      "compose has none of these checks, and migrations are a manual step the seed leaves to the user.",
-    );
-  } finally {
-    project.writeEnv({
-      ENVIRONMENTS: "bench",
-      PROJECT_NAME: prefix,
-      APP_PORT: String(ourPort),
-      PYTHON_IMAGE: images.python,
-      POSTGRES_IMAGE: images.postgres,
-      DELETE_DATA_ON_DESTROY: "true",
-    });
-    await project.cli("destroy", ["--auto-approve"]);
-    removeDockerObjects(`${prefix}-`);
-    if (compose) await dc("down", "-v", "--rmi", "local");
-    project.remove();
-    fs.rmSync(composeDir, { recursive: true, force: true });
   }
+  const failed = (side: Side) =>
+    side.polled ? `${side.polled.failed} of ${side.polled.ok + side.polled.failed}` : "n/a";
+  console.log(`\nlifecycle (${toolchain.summary}); one run, same engine, build caches warm for every side`);
+  console.log("| step | ours | compose v2 | ours / compose | before (in-place) |");
+  console.log("|---|---|---|---|---|");
+  console.log(
+    `| first deploy, until / answers | ${s(ours.first)} | ${s(compose.first)} | ${ratio(ours.first, compose.first)} | ${s(before.first)} |`,
+  );
+  console.log(
+    `| no-op deploy | ${s(ours.noop)} | ${s(compose.noop)} | ${ratio(ours.noop, compose.noop)} | ${s(before.noop)} |`,
+  );
+  console.log(
+    `| code redeploy, until / answers | ${s(ours.redeploy)} | ${s(compose.redeploy)} | ${ratio(ours.redeploy, compose.redeploy)} | ${s(before.redeploy)} |`,
+  );
+  console.log(
+    `| failed requests during the redeploy (~20/s) | ${failed(ours)} | ${failed(compose)} | | ${failed(before)} |`,
+  );
+  for (const side of [compose, before]) if (side.note) console.log(`\n${side.name}: ${side.note}`);
 }
 
-main().catch((e: Error) => {
+main(process.argv.slice(2)).catch((e: Error) => {
   console.error(`lifecycle benchmark failed: ${e.message}`);
   process.exitCode = 1;
 });

@@ -97,6 +97,15 @@ function readGlobal(input: ConfigInput, r: Reader) {
       : undefined,
   );
   const backend = readBackend(r, projectName);
+  const backups = {
+    dir: r.string("BACKUP_DIR", (v) =>
+      v.split(/[\\/]/).includes("cdktf.out")
+        ? "must not be inside cdktf.out (it is rewritten by every synth)"
+        : undefined,
+    ),
+    kept: r.int("BACKUPS_KEPT"),
+    copyTo: r.string("BACKUP_COPY_TO") || undefined,
+  };
   for (const e of environments) {
     const file = input.environmentFiles?.[e];
     if (!file) continue;
@@ -109,7 +118,7 @@ function readGlobal(input: ConfigInput, r: Reader) {
       }
     }
   }
-  return { environments, projectName, secretsDir, backend };
+  return { environments, projectName, secretsDir, backend, backups };
 }
 
 function readBackend(r: Reader, projectName: string): BackendConfig {
@@ -387,7 +396,7 @@ export interface BuildOptions {
 /** Reads and validates everything; returns all problems at once. */
 export function buildConfig(input: ConfigInput, options: BuildOptions = {}): ConfigResult {
   const global = new Reader(input, null);
-  const { environments, projectName, secretsDir, backend } = readGlobal(input, global);
+  const { environments, projectName, secretsDir, backend, backups } = readGlobal(input, global);
   const errors = [...global.errors];
   const warnings = [...typoWarnings(input, environments), ...global.warnings];
   for (const name of Object.keys(input.environmentFiles ?? {})) {
@@ -418,7 +427,13 @@ export function buildConfig(input: ConfigInput, options: BuildOptions = {}): Con
   if (errors.length > 0) return { ok: false, errors: [...new Set(errors)], warnings: uniqueWarnings };
   return {
     ok: true,
-    config: { projectName, secretsDir, backend, stacks: stacks.filter((s) => wanted(s.environment)) },
+    config: {
+      projectName,
+      secretsDir,
+      backend,
+      backups,
+      stacks: stacks.filter((s) => wanted(s.environment)),
+    },
     warnings: uniqueWarnings,
   };
 }

@@ -6,7 +6,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as dotenv from "dotenv";
 import { BuildOptions, buildConfig } from "./build-config";
-import { AppConfig, EnvFile } from "./types";
+import { AppConfig, ConfigInput, EnvFile } from "./types";
 import { StackSecrets, materializeSecrets } from "./secret-store";
 
 export type LoadResult =
@@ -59,11 +59,11 @@ function readEnvFile(rootDir: string, name: string, errors: string[]): EnvFile |
   return { name, vars: dotenv.parse(text) };
 }
 
-export function loadConfig(
+/** The process environment and the `.env` files, as buildConfig takes them, plus file problems. */
+export function readConfigInput(
   rootDir: string,
   env: Readonly<Record<string, string | undefined>>,
-  options: BuildOptions = {},
-): LoadResult {
+): { input: ConfigInput; fileErrors: string[] } {
   const fileErrors: string[] = [];
   const dotenvFile = readEnvFile(rootDir, ".env", fileErrors);
   const environmentFiles: Record<string, EnvFile> = {};
@@ -73,7 +73,16 @@ export function loadConfig(
     const file = readEnvFile(rootDir, entry, fileErrors);
     if (file) environmentFiles[m[1]] = file;
   }
-  const built = buildConfig({ env, dotenv: dotenvFile, environmentFiles }, options);
+  return { input: { env, dotenv: dotenvFile, environmentFiles }, fileErrors };
+}
+
+export function loadConfig(
+  rootDir: string,
+  env: Readonly<Record<string, string | undefined>>,
+  options: BuildOptions = {},
+): LoadResult {
+  const { input, fileErrors } = readConfigInput(rootDir, env);
+  const built = buildConfig(input, options);
   if (!built.ok || fileErrors.length > 0) {
     return {
       ok: false,

@@ -170,6 +170,26 @@ export const SETTINGS: readonly SettingSpec[] = [
       "Directory (relative to the project) of the secret files, one sub-directory per environment. Never commit it.",
   },
   {
+    name: "BACKUP_DIR",
+    scope: "global",
+    value: "backups",
+    description:
+      "Directory (relative to the project, or absolute) of `npm run backup`'s dumps, one sub-directory per environment. Never commit it.",
+  },
+  {
+    name: "BACKUPS_KEPT",
+    scope: "global",
+    value: 7,
+    range: [1, 1000],
+    description: "Dumps kept per environment in BACKUP_DIR; older ones are removed after each backup.",
+  },
+  {
+    name: "BACKUP_COPY_TO",
+    scope: "global",
+    description:
+      "A directory off the Docker host (a mounted share, a synced folder) where each backup is copied too.",
+  },
+  {
     name: "TF_BACKEND",
     scope: "global",
     value: "local",

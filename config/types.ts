@@ -101,9 +101,16 @@ export interface StackConfig {
   };
 }
 
+export interface BackupSettings {
+  readonly dir: string;
+  readonly kept: number;
+  readonly copyTo?: string;
+}
+
 export interface AppConfig {
   readonly projectName: string;
   readonly secretsDir: string;
+  readonly backups: BackupSettings;
   readonly backend: BackendConfig;
   readonly stacks: readonly StackConfig[];
 }

@@ -12,6 +12,7 @@ import * as dotenv from "dotenv";
 import { Command, parseArgs, usage } from "./cli/args";
 import { Context, deploy, destroy, diff, output, printTimings, rollback } from "./cli/commands";
 import { CommandFailed } from "./cli/errors";
+import { backup, logs, manage, pgUpgrade, restore, status } from "./cli/day2";
 import { LockHeld } from "./cli/lock";
 import { synth } from "./cli/synth";
 import { forwardSignal } from "./cli/terraform";
@@ -49,7 +50,7 @@ async function main(argv: string[]): Promise<number> {
     line(`\n${usage()}`);
     return 2;
   }
-  const { command, environments, options } = parsed.args;
+  const { command, environments, options, rest } = parsed.args;
   if (options.version) {
     process.stdout.write(`${version()}\n`);
     return 0;
@@ -104,13 +105,20 @@ async function main(argv: string[]): Promise<number> {
       env: { ...process.env },
       options,
       interrupted: () => interrupted,
+      rest,
     };
-    const run: Record<Exclude<Command, "synth">, (c: Context, e: string) => Promise<void>> = {
+    const run: Record<Exclude<Command, "synth">, (c: Context, e: string) => Promise<unknown>> = {
       deploy,
       diff,
       destroy,
       output,
       rollback,
+      status,
+      logs,
+      manage,
+      backup,
+      restore,
+      "pg-upgrade": pgUpgrade,
     };
     for (const environment of environments) {
       await run[command](ctx, environment);

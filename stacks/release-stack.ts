@@ -98,7 +98,12 @@ export class ReleaseStack extends TerraformStack {
     out("release", this.service.release, "The running release (a digest of its image and settings)");
     out("web_container", web, "The app container of the running release");
     out("image", this.image.name, "The app image of the running release");
-    out("releases_kept", String(config.app.releasesKept), "App images kept on the host after a deploy");
+    out("releases_kept", String(config.app.releasesKept), "Releases whose images are kept on the host");
+    out(
+      "release_history",
+      `${prefix}-web`,
+      "Repository whose served-<time> tags record the releases that served",
+    );
     out(
       "create_superuser",
       `docker exec -it ${web} docker-entrypoint manage createsuperuser`,

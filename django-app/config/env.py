@@ -68,6 +68,7 @@ class DjangoEnv:
     database_password: str | None
     database_host: str
     database_port: int
+    database_statement_timeout: int
 
 
 @dataclass(frozen=True)
@@ -225,6 +226,9 @@ def django_env(environ: Mapping[str, str] = os.environ) -> DjangoEnv:
         database_password=r.secret("DATABASE_PASSWORD"),
         database_host=r.string("DATABASE_HOST", default("DATABASE_HOST")),
         database_port=r.integer("DATABASE_PORT", int(default("DATABASE_PORT")), minimum=1, maximum=65535),
+        # set by gunicorn.conf.py when serving (a query never outlives its worker); 0: no limit,
+        # as for migrations, which may take long
+        database_statement_timeout=r.integer("DATABASE_STATEMENT_TIMEOUT", 0, minimum=0),
     )
     r.check()
     return env

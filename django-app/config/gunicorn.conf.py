@@ -4,9 +4,13 @@ Sizing comes from GUNICORN_* (validated in config.env); the rest is fixed by the
 (constructs/contracts.ts: port 8000, read-only root filesystem with a tmpfs on /tmp).
 """
 
+import os
+
 from config.env import gunicorn_env
 
 _env = gunicorn_env()
+# Loaded before the app (preload): the app's queries end before the worker's timeout would kill it.
+os.environ.setdefault("DATABASE_STATEMENT_TIMEOUT", str(_env.timeout))
 
 wsgi_app = "config.wsgi:application"
 bind = "0.0.0.0:8000"

@@ -77,8 +77,16 @@ DATABASES = {
         # Reuse connections across requests, but check them first: the database may restart.
         "CONN_MAX_AGE": 60,
         "CONN_HEALTH_CHECKS": True,
-        # Fail fast when the database is unreachable, so /readyz answers within a probe's timeout.
-        "OPTIONS": {"connect_timeout": 3},
+        # Fail fast when the database is unreachable or hung (a paused server accepts connections but
+        # answers nothing), so /readyz answers within a probe's timeout and a request within its worker's.
+        "OPTIONS": {
+            "connect_timeout": 3,
+            **(
+                {"options": f"-c statement_timeout={ENV.database_statement_timeout * 1000}"}
+                if ENV.database_statement_timeout
+                else {}
+            ),
+        },
     }
 }
 

@@ -14,11 +14,21 @@ def live(request):
     return JsonResponse({"status": "ok"})
 
 
+LOOPBACK = ("127.0.0.1", "::1")
+
+
 def ready(request):
-    """Worth sending traffic to: the database answers and every migration is applied."""
+    """Worth sending traffic to: the database answers and every migration is applied.
+
+    Why not is told only to the container's own probe (on loopback): through the proxy, clients
+    learn that the app is unavailable, not what of it failed.
+    """
     reason = _not_ready_reason()
     if reason:
-        return JsonResponse({"status": "unavailable", "reason": reason}, status=503)
+        body = {"status": "unavailable"}
+        if request.META.get("REMOTE_ADDR") in LOOPBACK:
+            body["reason"] = reason
+        return JsonResponse(body, status=503)
     return JsonResponse({"status": "ok"})
 
 

@@ -6,11 +6,16 @@
 export const COMMANDS = {
   synth: "validate the settings and write cdktf.out/ (no Docker or Terraform needed)",
   diff: "plan the environments against their state and the Docker host; changes nothing",
-  deploy:
-    "apply: build, migrate, start the new release beside the old one, switch traffic, retire the old one",
+  deploy: "build, migrate, start the new release beside the old one, switch traffic, retire the old one",
   rollback: "switch back to the previous release's image (kept on the host; no build)",
   destroy: "remove an environment's containers, networks and images; keeps the data volume",
   output: "print an environment's URLs, container names and next steps",
+  status: "what runs: containers, health, release, image, URL",
+  logs: "the app's (or the database's, the proxy's) logs",
+  manage: "run a manage.py command in a one-shot container with the environment's settings and secrets",
+  backup: "dump the database (pg_dump custom format) to a timestamped file with its checksum",
+  restore: "restore a dump: stops the app, restores, starts it again",
+  "pg-upgrade": "move the data to a new PostgreSQL major version: dump, new volume, restore, switch",
 } as const;
 
 export type Command = keyof typeof COMMANDS;
@@ -21,19 +26,29 @@ export interface Options {
   readonly timings: boolean;
   readonly help: boolean;
   readonly version: boolean;
+  readonly follow: boolean;
+  readonly since?: string;
+  readonly tail?: number;
+  readonly service: "web" | "db" | "proxy";
+  /** backup: also copy the dump to this directory. */
+  readonly to?: string;
+  /** pg-upgrade: the new PostgreSQL image. */
+  readonly image?: string;
 }
 
 export interface ParsedArgs {
   readonly command?: Command;
   readonly environments: readonly string[];
   readonly options: Options;
+  /** manage: the manage.py arguments; restore: the dump file. */
+  readonly rest: readonly string[];
 }
 
 export type ParseResult =
   | { readonly ok: true; readonly args: ParsedArgs }
   | { readonly ok: false; readonly errors: readonly string[] };
 
-const FLAGS: Record<string, keyof Options> = {
+const FLAGS: Record<string, "autoApprove" | "all" | "timings" | "help" | "version" | "follow"> = {
   "--auto-approve": "autoApprove",
   "--yes": "autoApprove",
   "-y": "autoApprove",
@@ -43,21 +58,73 @@ const FLAGS: Record<string, keyof Options> = {
   "-h": "help",
   "--version": "version",
   "-V": "version",
+  "--follow": "follow",
+  "-f": "follow",
+};
+const VALUED = ["--since", "--tail", "--service", "--to", "--image"] as const;
+
+/** Which commands take which options, and how many environments. */
+const GRAMMAR: Record<Command, { options: string[]; many: boolean; usage: string }> = {
+  synth: { options: ["timings"], many: true, usage: "npm run synth -- [environment ...]" },
+  diff: {
+    options: ["all", "timings"],
+    many: true,
+    usage: "npm run diff -- [environment ...] [--all] [--timings]",
+  },
+  deploy: {
+    options: ["autoApprove", "all", "timings"],
+    many: true,
+    usage: "npm run deploy -- <environment ...> | --all  [--auto-approve] [--timings]",
+  },
+  rollback: {
+    options: ["autoApprove", "timings"],
+    many: false,
+    usage: "npm run rollback -- <environment> [--auto-approve]",
+  },
+  destroy: {
+    options: ["autoApprove", "all", "timings"],
+    many: true,
+    usage: "npm run destroy -- <environment ...> | --all  [--auto-approve]",
+  },
+  output: { options: ["all"], many: true, usage: "npm run output -- <environment ...> | --all" },
+  status: { options: ["all"], many: true, usage: "npm run status -- <environment ...> | --all" },
+  logs: {
+    options: ["follow", "--since", "--tail", "--service"],
+    many: false,
+    usage:
+      "npm run logs -- <environment> [--follow] [--since 10m|2026-11-30T10:00] [--tail 100] [--service web|db|proxy]",
+  },
+  manage: { options: [], many: false, usage: "npm run manage -- <environment> <manage.py arguments ...>" },
+  backup: { options: ["--to"], many: false, usage: "npm run backup -- <environment> [--to <directory>]" },
+  restore: {
+    options: ["autoApprove"],
+    many: false,
+    usage: "npm run restore -- <environment> <dump file> --yes",
+  },
+  "pg-upgrade": {
+    options: ["--image", "autoApprove"],
+    many: false,
+    usage: "npm run pg-upgrade -- <environment> --image postgres:18 --yes",
+  },
 };
 
 export function usage(command?: Command): string {
   if (command) {
-    const extra: Record<Command, string> = {
-      synth: "usage: npm run synth -- [environment ...]\n  Without environments: all of ENVIRONMENTS.",
-      diff: "usage: npm run diff -- [environment ...] [--all] [--timings]\n  Without environments: all of ENVIRONMENTS. Exit 0 whether or not there are changes.",
-      deploy:
-        "usage: npm run deploy -- <environment ...> | --all  [--auto-approve] [--timings]\n  Without a terminal, --auto-approve is required (nothing can be asked).",
-      rollback: "usage: npm run rollback -- <environment> [--auto-approve]",
-      destroy:
-        "usage: npm run destroy -- <environment ...> | --all  [--auto-approve]\n  The data volume is kept unless DELETE_DATA_ON_DESTROY=true.",
-      output: "usage: npm run output -- <environment ...> | --all",
+    const notes: Partial<Record<Command, string>> = {
+      deploy: "Without a terminal, --auto-approve is required (nothing can be asked).",
+      destroy: "The data volume is kept unless DELETE_DATA_ON_DESTROY=true.",
+      diff: "Without environments: all of ENVIRONMENTS. Exit 0 whether or not there are changes.",
+      manage: "e.g. npm run manage -- dev createsuperuser; npm run manage -- dev shell",
+      backup: "Writes backups/<environment>/<environment>-<time>.dump and .sha256; keeps BACKUPS_KEPT.",
+      restore: "Checks the .sha256 beside the file first. Refused without --yes.",
+      "pg-upgrade": "Keeps the old data in the volume <data volume>-pg<old major> until you remove it.",
     };
-    return `${extra[command]}\n\n${COMMANDS[command]}`;
+    return [
+      `usage: ${GRAMMAR[command].usage}`,
+      "",
+      COMMANDS[command],
+      ...(notes[command] ? [notes[command]!] : []),
+    ].join("\n");
   }
   const width = Math.max(...Object.keys(COMMANDS).map((c) => c.length));
   return [
@@ -66,9 +133,9 @@ export function usage(command?: Command): string {
     "commands:",
     ...Object.entries(COMMANDS).map(([c, d]) => `  ${c.padEnd(width)}  ${d}`),
     "",
-    "options:",
+    "options (where a command takes them; `npm run <command> -- --help` says which):",
     "  --all             every environment in ENVIRONMENTS",
-    "  --auto-approve    do not ask before applying (required without a terminal)",
+    "  --auto-approve    do not ask before applying (required without a terminal); --yes for restore",
     "  --timings         print where the time went",
     "  --help, --version",
     "",
@@ -76,32 +143,61 @@ export function usage(command?: Command): string {
   ].join("\n");
 }
 
+const SINCE = /^(\d+[smhd]|\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2})?)?)$/;
+const IMAGE = /^[a-z0-9][a-z0-9._/-]*(:[\w][\w.-]{0,127})?(@sha256:[a-f0-9]{64})?$/;
+
 export function parseArgs(
   argv: readonly string[],
   knownEnvironments: readonly string[] | undefined,
 ): ParseResult {
   const errors: string[] = [];
-  const options: Record<keyof Options, boolean> = {
-    autoApprove: false,
-    all: false,
-    timings: false,
-    help: false,
-    version: false,
-  };
+  const flags: Record<string, boolean> = {};
+  const valued: Record<string, string> = {};
   const positional: string[] = [];
-  for (const arg of argv) {
-    if (arg in FLAGS) options[FLAGS[arg]] = true;
-    else if (arg.startsWith("-")) errors.push(`unknown option ${JSON.stringify(arg)}; see --help`);
+  const name = argv[0];
+  const isCommand = name !== undefined && name in COMMANDS;
+  // manage passes everything after its environment to manage.py untouched
+  const stopAt = name === "manage" ? 2 : Infinity;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (positional.length >= stopAt) {
+      positional.push(arg);
+      continue;
+    }
+    const [key, inline] =
+      arg.startsWith("--") && arg.includes("=")
+        ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)]
+        : [arg, undefined];
+    if (key in FLAGS) flags[FLAGS[key]] = true;
+    else if ((VALUED as readonly string[]).includes(key)) {
+      const value = inline ?? argv[++i];
+      if (value === undefined || value.startsWith("--")) errors.push(`${key} needs a value; see --help`);
+      else valued[key] = value;
+    } else if (arg.startsWith("-") && arg !== "-")
+      errors.push(`unknown option ${JSON.stringify(arg)}; see --help`);
     else positional.push(arg);
   }
+  const options: Options = {
+    autoApprove: flags.autoApprove === true,
+    all: flags.all === true,
+    timings: flags.timings === true,
+    help: flags.help === true,
+    version: flags.version === true,
+    follow: flags.follow === true,
+    since: valued["--since"],
+    tail: valued["--tail"] === undefined ? undefined : Number(valued["--tail"]),
+    service: (valued["--service"] ?? "web") as Options["service"],
+    to: valued["--to"],
+    image: valued["--image"],
+  };
   if (options.help || options.version) {
-    const candidate = positional[0];
-    const command = candidate && candidate in COMMANDS ? (candidate as Command) : undefined;
-    return { ok: true, args: { command, environments: [], options } };
+    return {
+      ok: true,
+      args: { command: isCommand ? (name as Command) : undefined, environments: [], options, rest: [] },
+    };
   }
-  const [name, ...rest] = positional;
   if (name === undefined) return { ok: false, errors: ["no command given", ...errors] };
-  if (!(name in COMMANDS)) {
+  if (!isCommand) {
     return {
       ok: false,
       errors: [
@@ -111,8 +207,39 @@ export function parseArgs(
     };
   }
   const command = name as Command;
+  const grammar = GRAMMAR[command];
+  for (const [flag, on] of Object.entries(flags)) {
+    if (on && !["help", "version"].includes(flag) && !grammar.options.includes(flag)) {
+      errors.push(
+        `${command} takes no --${flag.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}; usage: ${grammar.usage}`,
+      );
+    }
+  }
+  for (const key of Object.keys(valued)) {
+    if (!grammar.options.includes(key)) errors.push(`${command} takes no ${key}; usage: ${grammar.usage}`);
+  }
+  if (options.since !== undefined && !SINCE.test(options.since)) {
+    errors.push(
+      `--since must be a duration like 10m, 2h, 1d or a date like 2026-11-30T10:00, got ${JSON.stringify(options.since)}`,
+    );
+  }
+  if (
+    options.tail !== undefined &&
+    !(Number.isInteger(options.tail) && options.tail >= 1 && options.tail <= 100000)
+  ) {
+    errors.push(`--tail must be a whole number from 1 to 100000, got ${JSON.stringify(valued["--tail"])}`);
+  }
+  if (!["web", "db", "proxy"].includes(options.service)) {
+    errors.push(`--service must be web, db or proxy, got ${JSON.stringify(options.service)}`);
+  }
+  if (options.image !== undefined && !IMAGE.test(options.image)) {
+    errors.push(`--image must be an image reference like postgres:18, got ${JSON.stringify(options.image)}`);
+  }
+  const [, ...afterCommand] = positional;
+  const envArgs = grammar.many ? afterCommand : afterCommand.slice(0, 1);
+  const rest = grammar.many ? [] : afterCommand.slice(1);
   const environments: string[] = [];
-  for (const e of rest) {
+  for (const e of envArgs) {
     if (environments.includes(e)) continue;
     if (knownEnvironments && !knownEnvironments.includes(e)) {
       const hint =
@@ -129,9 +256,19 @@ export function parseArgs(
   const chosen =
     options.all || (environments.length === 0 && ["synth", "diff"].includes(command)) ? all : environments;
   if (chosen.length === 0 && errors.length === 0) {
-    errors.push(`${command} needs an environment (one of ${all.join(", ") || "ENVIRONMENTS"}) or --all`);
+    errors.push(
+      `${command} needs an environment (one of ${all.join(", ") || "ENVIRONMENTS"})${grammar.many ? " or --all" : ""}`,
+    );
   }
-  if (command === "rollback" && chosen.length > 1) errors.push("rollback takes one environment at a time");
+  if (!grammar.many && afterCommand.length > 1 && !["manage", "restore"].includes(command)) {
+    errors.push(`${command} takes one environment at a time; usage: ${grammar.usage}`);
+  }
+  if (command === "manage" && rest.length === 0)
+    errors.push(`manage needs a manage.py command, e.g. createsuperuser; usage: ${grammar.usage}`);
+  if (command === "restore" && rest.length !== 1)
+    errors.push(`restore needs one dump file; usage: ${grammar.usage}`);
+  if (command === "pg-upgrade" && options.image === undefined)
+    errors.push(`pg-upgrade needs --image; usage: ${grammar.usage}`);
   if (errors.length > 0) return { ok: false, errors };
-  return { ok: true, args: { command, environments: chosen, options } };
+  return { ok: true, args: { command, environments: chosen, options, rest } };
 }

@@ -10,7 +10,7 @@ import { CommandFailed } from "./errors";
 import { acquire } from "./lock";
 import { recoverState } from "./recover";
 import { stackDir, synth } from "./synth";
-import { Runner, constructPaths, forwardSignal, initIfNeeded, terraform } from "./terraform";
+import { Runner, constructPaths, forwardSignal, initIfNeeded, prebuiltImages, terraform } from "./terraform";
 import { bold, dim, green, line, red, seconds, tail, yellow } from "./ui";
 import { checkDataCompatibility } from "./preflight";
 
@@ -22,6 +22,8 @@ export interface Context {
   readonly options: Options;
   /** Set by the signal handler: stop at the next step and report exit code 130. */
   readonly interrupted: () => boolean;
+  /** manage: the manage.py arguments; restore: the dump file. */
+  readonly rest: readonly string[];
 }
 
 const timings: { what: string; ms: number }[] = [];
@@ -109,6 +111,7 @@ interface ApplyOutcome {
 /** Applies a saved plan, printing progress; watches a starting release for a crash loop. */
 async function apply(ctx: Context, p: Plan, destroying = false): Promise<ApplyOutcome> {
   const paths = constructPaths(p.dir);
+  const prebuilt = prebuiltImages(p.dir);
   const started = new Map<string, number>();
   const errors = new Map<string, string[]>();
   const failures: Failure[] = [];
@@ -119,6 +122,10 @@ async function apply(ctx: Context, p: Plan, destroying = false): Promise<ApplyOu
   const buildLog = `${p.dir}/build.log`;
   const applyStarted = Date.now();
   const where = (addr: string) => paths.get(addr) ?? addr;
+  const name = (addr: string, action: string) =>
+    prebuilt.has(addr) && /^AppImage/.test(where(addr)) && action !== "delete"
+      ? "use the release's image (no build)"
+      : stepName(where(addr), action);
 
   const followBuild = () => {
     if (!fs.existsSync(buildLog)) return;
@@ -167,7 +174,7 @@ async function apply(ctx: Context, p: Plan, destroying = false): Promise<ApplyOu
     switch (event.type) {
       case "apply_start": {
         started.set(key, Date.now());
-        const step = stepName(where(addr), action);
+        const step = name(addr, action);
         if (
           /build the app image|start the new release|start PostgreSQL|stop the previous release|run the migrations/.test(
             step,
@@ -186,7 +193,7 @@ async function apply(ctx: Context, p: Plan, destroying = false): Promise<ApplyOu
       case "apply_complete":
       case "apply_errored": {
         const ms = Date.now() - (started.get(key) ?? Date.now());
-        timings.push({ what: `${p.stack}: ${stepName(where(addr), action)} (${where(addr)})`, ms });
+        timings.push({ what: `${p.stack}: ${name(addr, action)} (${where(addr)})`, ms });
         if (/^AppImage/.test(where(addr)) && buildTimer) {
           clearInterval(buildTimer);
           followBuild();
@@ -194,7 +201,7 @@ async function apply(ctx: Context, p: Plan, destroying = false): Promise<ApplyOu
         if (/^App\/Web$/.test(where(addr)) && crashTimer) clearInterval(crashTimer);
         const ok = event.type === "apply_complete";
         line(
-          `  ${ok ? green("✓") : red("✗")} ${stepName(where(addr), action)} ${dim(`(${where(addr)}) ${seconds(ms)}`)}`,
+          `  ${ok ? green("✓") : red("✗")} ${name(addr, action)} ${dim(`(${where(addr)}) ${seconds(ms)}`)}`,
         );
         break;
       }
@@ -280,29 +287,39 @@ function appUrlOf(ctx: Context, environment: string): string {
   }
 }
 
-/** The first layout kept the app in the environment's stack: move it out once (a short interruption). */
+/**
+ * The first layout kept the app in the environment's stack and published its port from the app
+ * container. Its app container now stops (the proxy takes over the port: a one-time interruption
+ * until the new release is routed) and leaves that stack's state; its image stays for the pruning.
+ */
 async function retireFirstLayout(ctx: Context, environment: string): Promise<void> {
   const dir = await init(ctx, environment, environment);
-  const list = await terraform(ctx.runner, dir, ["state", "list"]);
-  const legacy = list.stdout
-    .split("\n")
-    .filter((a) =>
-      /^docker_container\.App_(Web|Migrate)_[0-9A-F]{8}$|^docker_image\.AppImage_[0-9A-F]{8}$/.test(a),
-    );
+  const pulled = await terraform(ctx.runner, dir, ["state", "pull"]);
+  if (pulled.code !== 0 || pulled.stdout.trim() === "") return;
+  const legacy = (
+    (JSON.parse(pulled.stdout).resources ?? []) as {
+      mode: string;
+      type: string;
+      name: string;
+      instances: { attributes?: { id?: string } }[];
+    }[]
+  ).filter(
+    (r) =>
+      r.mode === "managed" &&
+      /^(docker_container\.App_(Web|Migrate)_[0-9A-F]{8}|docker_image\.AppImage_[0-9A-F]{8})$/.test(
+        `${r.type}.${r.name}`,
+      ),
+  );
   if (legacy.length === 0) return;
   line(
     yellow(
-      `${environment}: upgrading from the first layout: the app moves behind the proxy (one-time interruption until the new release is routed)`,
+      `${environment}: upgrading from the first layout: the app moves behind the proxy (a one-time interruption until the new release is routed)`,
     ),
   );
-  const run = await terraform(ctx.runner, dir, [
-    "apply",
-    "-destroy",
-    "-auto-approve",
-    "-input=false",
-    "-no-color",
-    ...legacy.map((a) => `-target=${a}`),
-  ]);
+  for (const r of legacy.filter((x) => x.type === "docker_container")) {
+    for (const i of r.instances) if (i.attributes?.id) execDockerOk(["rm", "-f", i.attributes.id]);
+  }
+  const run = await terraform(ctx.runner, dir, ["state", "rm", ...legacy.map((r) => `${r.type}.${r.name}`)]);
   if (run.code !== 0)
     throw new CommandFailed(
       `could not retire the first layout's app in ${environment}:\n${tail(run.stdout + run.stderr, 30)}`,
@@ -352,7 +369,7 @@ export async function deploy(ctx: Context, environment: string): Promise<void> {
         throw new CommandFailed(`${environment}: deploy failed`, 1);
       }
     }
-    await pruneImages(ctx, environment);
+    await recordAndPrune(ctx, environment);
     line(green(bold(`${environment}: deployed; ${appUrlOf(ctx, environment)}`)));
   } finally {
     release();
@@ -368,23 +385,52 @@ async function outputs(ctx: Context, environment: string, stack: string): Promis
   return Object.fromEntries(Object.entries(parsed).map(([k, v]) => [k, String(v.value)]));
 }
 
-/** Keeps RELEASES_KEPT app images (the running one always); removes older ones of this environment. */
-async function pruneImages(ctx: Context, environment: string): Promise<void> {
+/** Tags of the release history, newest first: `<repo>:served-<time>` with the image each names. */
+export function releaseHistory(repo: string): { tag: string; id: string }[] {
+  return execDocker(["image", "ls", repo, "--format", "{{.Tag}}\t{{.ID}}"])
+    .split("\n")
+    .filter((r) => r.startsWith("served-"))
+    .map((r) => {
+      const [tag, id] = r.split("\t");
+      return { tag, id };
+    })
+    .sort((a, b) => b.tag.localeCompare(a.tag));
+}
+
+/**
+ * Records the release that now serves (a `served-<time>` tag in the history repository), then keeps
+ * the images of the last RELEASES_KEPT releases that served (the current one among them) and
+ * removes every other image of this environment's app: earlier releases and builds that never served.
+ */
+async function recordAndPrune(ctx: Context, environment: string): Promise<void> {
   const out = await outputs(ctx, environment, appStack(environment));
   const current = out.image;
+  const repo = out.release_history;
   const kept = Number(out.releases_kept ?? "3");
-  if (!current || !current.includes(":")) return;
-  const repo = current.slice(0, current.lastIndexOf(":"));
-  const rows = execDocker(["image", "ls", repo, "--format", "{{.CreatedAt}}\t{{.Repository}}:{{.Tag}}"])
+  if (!current || !repo) return;
+  const currentId = execDocker(["image", "inspect", "-f", "{{.Id}}", current]);
+  const history = releaseHistory(repo);
+  if (!history[0] || !currentId.includes(history[0].id)) {
+    const stamp = new Date().toISOString().replace(/[-:]/g, "").replace(/\..*/, "").replace("T", "-");
+    execDocker(["tag", current, `${repo}:served-${stamp}`]);
+  }
+  const keepIds: string[] = [];
+  for (const h of releaseHistory(repo)) {
+    if (keepIds.length >= kept) break;
+    if (!keepIds.includes(h.id)) keepIds.push(h.id);
+  }
+  const tags = execDocker(["image", "ls", repo, "--format", "{{.Repository}}:{{.Tag}}\t{{.ID}}"])
     .split("\n")
-    .filter((r) => r.includes("\t") && !r.endsWith(":<none>"))
-    .sort()
-    .reverse()
-    .map((r) => r.split("\t")[1]);
-  const keep = new Set([current, ...rows.filter((r) => r !== current).slice(0, Math.max(0, kept - 1))]);
-  const old = rows.filter((r) => !keep.has(r));
-  for (const ref of old) execDockerOk(["rmi", ref]);
-  if (old.length > 0) line(dim(`  removed ${old.length} old app image(s); kept ${keep.size}`));
+    .filter((r) => r.includes("\t") && !r.includes(":<none>"))
+    .map((r) => r.split("\t"));
+  const removed = tags.filter(([ref, id]) => ref !== current && !keepIds.includes(id));
+  for (const [ref] of removed) execDockerOk(["rmi", ref]);
+  if (removed.length > 0)
+    line(
+      dim(
+        `  removed ${removed.length} image tag(s) of earlier or failed releases; kept ${keepIds.length} release(s)`,
+      ),
+    );
 }
 
 export async function diff(ctx: Context, environment: string): Promise<void> {
@@ -469,39 +515,28 @@ export async function output(ctx: Context, environment: string): Promise<void> {
   for (const [k, v] of Object.entries(all)) process.stdout.write(`${k} = ${v}\n`);
 }
 
-/** Deploys the previous release's image, kept on the host: no build. */
+/** Deploys the image of the release that served before the current one, kept on the host: no build. */
 export async function rollback(ctx: Context, environment: string): Promise<void> {
   await synthesize(ctx, environment);
   const out = await outputs(ctx, environment, appStack(environment));
   const current = out.image;
-  if (!current) throw new CommandFailed(`${environment} has no release yet; deploy it first`, 1);
-  const repo = current.slice(0, current.lastIndexOf(":"));
+  const repo = out.release_history;
+  if (!current || !repo) throw new CommandFailed(`${environment} has no release yet; deploy it first`, 1);
   const currentId = execDocker(["image", "inspect", "-f", "{{.Id}}", current]);
-  const previous = execDocker([
-    "image",
-    "ls",
-    repo,
-    "--format",
-    "{{.CreatedAt}}\t{{.Repository}}:{{.Tag}}\t{{.ID}}",
-  ])
-    .split("\n")
-    .filter((r) => r.includes("\t") && !r.includes(":<none>"))
-    .sort()
-    .reverse()
-    .map((r) => r.split("\t"))
-    .find(([, , id]) => !currentId.includes(id))?.[1];
+  const previous = releaseHistory(repo).find((h) => !currentId.includes(h.id));
   if (!previous) {
     throw new CommandFailed(
-      `${environment}: no earlier release image is kept on the host (${repo}); deploy an earlier commit instead`,
+      `${environment}: no earlier release is kept on the host (${repo}:served-*); deploy an earlier commit instead`,
       1,
     );
   }
-  line(bold(`${environment}: rolling back to ${previous} (from ${current})`));
+  const target = `${repo}:${previous.tag}`;
+  line(bold(`${environment}: rolling back to ${target} (from ${current})`));
   const variable = `APP_IMAGE__${environment.toUpperCase().replace(/-/g, "_")}`;
-  await deploy({ ...ctx, env: { ...ctx.env, [variable]: previous } }, environment);
+  await deploy({ ...ctx, env: { ...ctx.env, [variable]: target } }, environment);
   line(
     dim(
-      `  rolled back. The next \`npm run deploy -- ${environment}\` deploys the current code again; revert it first to stay on ${previous}.`,
+      `  rolled back. The next \`npm run deploy -- ${environment}\` deploys the current code again; revert it first to stay on ${target}.`,
     ),
   );
 }

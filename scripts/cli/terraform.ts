@@ -110,3 +110,17 @@ export function constructPaths(dir: string): Map<string, string> {
   }
   return paths;
 }
+
+/** Addresses of images the configuration names without a build (a kept or CI-built image). */
+export function prebuiltImages(dir: string): Set<string> {
+  const config = JSON.parse(fs.readFileSync(path.join(dir, "cdk.tf.json"), "utf8"));
+  const images = (config.resource?.docker_image ?? {}) as Record<
+    string,
+    { build?: unknown; triggers?: unknown }
+  >;
+  return new Set(
+    Object.entries(images)
+      .filter(([, body]) => body.build === undefined && body.triggers === undefined)
+      .map(([name]) => `docker_image.${name}`),
+  );
+}

@@ -80,3 +80,47 @@ export async function secondsUntil200(url: string, timeoutS: number): Promise<nu
   }
   return null;
 }
+
+export interface PollResult {
+  readonly ok: number;
+  readonly failed: number;
+  /** Failures by kind: an HTTP status or an error code, with a count. */
+  readonly errors: Readonly<Record<string, number>>;
+}
+
+/**
+ * A client polling `url` about `perSecond` times a second, each request on a new connection, the
+ * way users arrive; `stop()` ends it and says how many requests failed (anything but a 200).
+ */
+export function startPolling(url: string, perSecond = 20): { stop: () => Promise<PollResult> } {
+  let running = true;
+  let ok = 0;
+  let failed = 0;
+  const errors: Record<string, number> = {};
+  const done = (async () => {
+    while (running) {
+      const started = Date.now();
+      const result = await new Promise<string>((resolve) => {
+        const req = http.get(url, { agent: false, timeout: 15_000 }, (res) => {
+          res.resume();
+          res.on("end", () => resolve(String(res.statusCode)));
+        });
+        req.on("timeout", () => req.destroy(new Error("timeout")));
+        req.on("error", (e: NodeJS.ErrnoException) => resolve(e.code ?? e.message));
+      });
+      if (result === "200") ok++;
+      else {
+        failed++;
+        errors[result] = (errors[result] ?? 0) + 1;
+      }
+      await new Promise((r) => setTimeout(r, Math.max(0, 1000 / perSecond - (Date.now() - started))));
+    }
+  })();
+  return {
+    stop: async () => {
+      running = false;
+      await done;
+      return { ok, failed, errors };
+    },
+  };
+}

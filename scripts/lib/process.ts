@@ -2,7 +2,7 @@
  * Running programs (execFile-style: arguments are never parsed by a shell), for the CLI, the tests
  * and the benchmarks.
  */
-import { spawn } from "child_process";
+import { ChildProcess, spawn } from "child_process";
 import * as path from "path";
 import { stripVTControlCharacters } from "util";
 
@@ -21,6 +21,8 @@ export interface RunOptions {
   readonly input?: string;
   /** Killed (SIGKILL) after this long. @default 15 minutes */
   readonly timeoutMs?: number;
+  /** Called with the child once it runs (to signal it, for example). */
+  readonly onSpawn?: (child: ChildProcess) => void;
 }
 
 /** Without colour codes and carriage returns (progress lines). */
@@ -43,6 +45,7 @@ export function run(file: string, args: readonly string[], options: RunOptions =
     child.stdout.on("data", (b: Buffer) => (out.push(b), both.push(b)));
     child.stderr.on("data", (b: Buffer) => (err.push(b), both.push(b)));
     const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs ?? 15 * 60_000);
+    options.onSpawn?.(child);
     const done = (code: number, stderrExtra = "") => {
       clearTimeout(timer);
       const stderr = Buffer.concat(err).toString("utf8") + stderrExtra;

@@ -17,8 +17,8 @@ import {
   toolchainEnv,
 } from "../toolchain";
 import { OWN_PREFIXES, SETTINGS } from "../../config/settings";
-import { REPO } from "./docker";
-import { RunResult, run } from "./process";
+import { REPO, execDocker } from "./docker";
+import { RunOptions, RunResult, run } from "./process";
 
 export { REPO };
 const COPIED = [
@@ -164,19 +164,31 @@ export class Project {
   }
 
   /** `npm run <command> -- <stack> ...`, through the project's own CLI front. */
-  cli(command: string, args: string[] = [], extraEnv: Record<string, string> = {}): Promise<RunResult> {
+  cli(
+    command: string,
+    args: string[] = [],
+    extraEnv: Record<string, string> = {},
+    onSpawn?: RunOptions["onSpawn"],
+  ): Promise<RunResult> {
     const stackArgs = command === "synth" ? [] : [this.stack];
     return run(
       process.execPath,
       ["--require", "sucrase/register/ts", "scripts/cli.ts", command, ...stackArgs, ...args],
-      { cwd: this.dir, env: { ...this.toolchainEnv, ...extraEnv } },
+      { cwd: this.dir, env: { ...this.toolchainEnv, ...extraEnv }, onSpawn },
     );
   }
 
-  /** `show -json` of the plan file `cdktf diff` or `deploy` last saved. */
-  savedPlanJson(): { resource_changes?: { address: string; change: { actions: string[] } }[] } {
+  /** The stacks of the environment: its long-lived part, then its releases. */
+  get stacks(): string[] {
+    return [this.stack, `${this.stack}-app`];
+  }
+
+  /** `show -json` of the plan file the last diff or deploy saved for one of the stacks. */
+  savedPlanJson(stack = this.stack): {
+    resource_changes?: { address: string; previous_address?: string; change: { actions: string[] } }[];
+  } {
     const json = execFileSync(this.terraform.binary, ["show", "-json", "plan"], {
-      cwd: this.path(`cdktf.out/stacks/${this.stack}`),
+      cwd: this.path(`cdktf.out/${this.stack}/stacks/${stack}`),
       env: this.toolchainEnv,
       encoding: "utf8",
       maxBuffer: 64 * 1024 * 1024,
@@ -184,16 +196,31 @@ export class Project {
     return JSON.parse(json);
   }
 
-  /** Actions per resource address of the plan `cdktf diff` just saved. */
+  /** Actions per resource address of the plans the last diff saved, both stacks. */
   savedPlan(): Record<string, string[]> {
-    const plan = this.savedPlanJson();
     const changes: Record<string, string[]> = {};
-    for (const rc of plan.resource_changes ?? []) {
-      if (rc.change.actions.join() !== "no-op" && rc.change.actions.join() !== "read") {
-        changes[rc.address] = rc.change.actions;
+    for (const stack of this.stacks) {
+      for (const rc of this.savedPlanJson(stack).resource_changes ?? []) {
+        const actions = rc.change.actions.join();
+        if (actions !== "no-op" && actions !== "read") changes[rc.address] = rc.change.actions;
       }
     }
     return changes;
+  }
+
+  /** The running release's app container (names change with every release). */
+  webContainer(): string {
+    return execDocker([
+      "ps",
+      "--filter",
+      `label=django-cdktf.stack=${this.stack}-app`,
+      "--filter",
+      "label=django-cdktf.role=web",
+      "--format",
+      "{{.Names}}",
+    ])
+      .split("\n")
+      .filter((n) => n !== "")[0];
   }
 
   secretValues(): string[] {

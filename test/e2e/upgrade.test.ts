@@ -1,8 +1,10 @@
 /**
  * Existing deployments upgrade in place: a stack deployed by the previous release (the code at
- * PREVIOUS, provider 3.6.2) is upgraded to this code (provider 4.5.0, the construct library's
- * addresses). The plan replaces neither the database container nor its data volume (the volume's
- * address moves), the deploy succeeds, and the rows are still there.
+ * PREVIOUS, provider 3.6.2, the app in the environment's stack) is upgraded to this code (provider
+ * 4.5.0, the construct library's addresses, the app in a release stack behind the proxy). The plan
+ * replaces neither the database container nor its data volume (the volume's address moves), the
+ * deploy succeeds, and the rows are still there. (The app moves behind the proxy once, with a short
+ * interruption: the proxy takes over the port the first release's app published.)
  *
  * Skipped, with the reason printed, where the toolchain is missing, or where the provider mirror
  * holds no 3.6.2 for the previous release.
@@ -51,6 +53,8 @@ if (reason) console.warn(`e2e upgrade SKIPPED: ${reason}`);
 const step = reason ? it.skip : it;
 
 let project: Project;
+let env: Record<string, string> = {};
+let proxyImage = "caddy:2.10";
 let prefix: string;
 let url: string;
 
@@ -63,20 +67,17 @@ beforeAll(async () => {
   const port = await freePort();
   prefix = `up${process.pid}`;
   url = `http://127.0.0.1:${port}`;
-  project = new Project({
-    toolchain,
-    stack: STACK,
-    from: previous,
-    dotenv: {
-      ENVIRONMENTS: STACK,
-      PROJECT_NAME: prefix,
-      APP_PORT: String(port),
-      PYTHON_IMAGE: images.python,
-      POSTGRES_IMAGE: images.postgres,
-      // the opted-in volume is a managed resource whose address moves with the library
-      DELETE_DATA_ON_DESTROY: "true",
-    },
-  });
+  env = {
+    ENVIRONMENTS: STACK,
+    PROJECT_NAME: prefix,
+    APP_PORT: String(port),
+    PYTHON_IMAGE: images.python,
+    POSTGRES_IMAGE: images.postgres,
+    // the opted-in volume is a managed resource whose address moves with the library
+    DELETE_DATA_ON_DESTROY: "true",
+  };
+  proxyImage = images.caddy ?? "caddy:2.10";
+  project = new Project({ toolchain, stack: STACK, from: previous, dotenv: env });
 });
 
 afterAll(async () => {
@@ -98,6 +99,7 @@ describe("upgrading a stack deployed by the previous release", () => {
   step("the new code plans no replacement of the database and moves, not replaces, its volume", async () => {
     const dbId = execDocker(["inspect", "-f", "{{.Id}}", db()]);
     project.copyCode(REPO);
+    project.writeEnv({ ...env, PROXY_IMAGE: proxyImage });
     const diff = await project.cli("diff");
     expectSuccess(diff);
     const plan = project.savedPlanJson();
@@ -134,7 +136,11 @@ describe("upgrading a stack deployed by the previous release", () => {
       const diff = await project.cli("diff");
       expectSuccess(diff);
       expect(diff.output).toContain("No changes.");
+      expect(diff.output).not.toMatch(/Plan: \d+ to add/);
       expect(execDockerOk(["volume", "inspect", `${prefix}-${STACK}-pgdata`])).toBe(true);
+      // the app now runs behind the proxy, in the release stack
+      expect(execDockerOk(["inspect", `${prefix}-${STACK}-proxy`])).toBe(true);
+      expect(project.webContainer()).toMatch(new RegExp(`^${prefix}-${STACK}-web-[0-9a-f]{12}$`));
     },
   );
 });

@@ -65,3 +65,13 @@ def test_readiness_fails_when_the_database_is_unreachable(client):
     assert response.status_code == 503
     assert response.json() == {"status": "unavailable", "reason": "database unreachable"}
     assert live.status_code == 200
+
+
+@pytest.mark.django_db
+def test_readiness_tells_why_only_to_the_containers_own_probe(client):
+    with override_settings(MIGRATION_MODULES={"core": "core.tests.pending_migrations"}):
+        outside = client.get("/readyz", REMOTE_ADDR="203.0.113.5")
+        probe = client.get("/readyz", REMOTE_ADDR="127.0.0.1")
+    assert outside.status_code == 503
+    assert outside.json() == {"status": "unavailable"}
+    assert probe.json()["reason"] == "1 unapplied migration(s)"

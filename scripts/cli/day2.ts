@@ -1,0 +1,350 @@
+/**
+ * Day-2 commands: what runs, its logs, manage.py, backups and restores, a PostgreSQL major-version
+ * upgrade. They work on what the environment's stacks declared (the synthesized configuration) and
+ * what the Docker host runs, through the docker CLI.
+ */
+import { spawn, spawnSync } from "child_process";
+import { createHash } from "crypto";
+import * as fs from "fs";
+import * as path from "path";
+import { buildConfig } from "../../config/build-config";
+import { readConfigInput } from "../../config/load-config";
+import { AppConfig } from "../../config/types";
+import { execDocker, execDockerOk } from "../lib/docker";
+import { Context, deploy } from "./commands";
+import { containersOf, inspectContainer } from "./diagnose";
+import { CommandFailed } from "./errors";
+import { databaseSpec } from "./preflight";
+import { stackDir, synth } from "./synth";
+import { bold, dim, green, interactive, line, red, yellow } from "./ui";
+
+/** What the day-2 commands need to know of an environment. */
+interface Facts {
+  readonly environment: string;
+  readonly url: string;
+  readonly db: NonNullable<ReturnType<typeof databaseSpec>>;
+  readonly proxy?: string;
+  readonly backendNetwork: string;
+  readonly secretsVolume: string;
+  readonly web?: string;
+}
+
+async function facts(ctx: Context, environment: string): Promise<Facts> {
+  const result = await synth(ctx.root, environment, ctx.env);
+  if (!result.ok)
+    throw new CommandFailed(result.output.trim(), /configuration error/.test(result.output) ? 2 : 1);
+  const infra = JSON.parse(
+    fs.readFileSync(path.join(stackDir(ctx.root, environment, environment), "cdk.tf.json"), "utf8"),
+  );
+  const app = JSON.parse(
+    fs.readFileSync(path.join(stackDir(ctx.root, environment, `${environment}-app`), "cdk.tf.json"), "utf8"),
+  );
+  const db = databaseSpec(stackDir(ctx.root, environment, environment));
+  if (!db) throw new CommandFailed(`${environment}: no database in its stack`, 1);
+  const containers = Object.values(infra.resource?.docker_container ?? {}) as {
+    name: string;
+    labels?: { label: string; value: string }[];
+  }[];
+  const roleOf = (c: { labels?: { label: string; value: string }[] }) =>
+    c.labels?.find((l) => l.label === "django-cdktf.role")?.value;
+  const networks = Object.values(infra.resource?.docker_network ?? {}) as {
+    name: string;
+    internal?: boolean;
+  }[];
+  const volumes = Object.values(infra.resource?.docker_volume ?? {}) as { name: string }[];
+  return {
+    environment,
+    url: String(app.output?.app_url?.value ?? ""),
+    db,
+    proxy: containers.find((c) => roleOf(c) === "proxy")?.name,
+    backendNetwork: networks.find((n) => n.internal)?.name ?? `${db.container.replace(/-db$/, "")}-backend`,
+    secretsVolume: volumes.find((v) => /-secrets$/.test(v.name))?.name ?? "",
+    web: containersOf(`${environment}-app`, "web").find((n) => inspectContainer(n)?.status === "running"),
+  };
+}
+
+function settings(ctx: Context, environment: string): AppConfig {
+  const { input, fileErrors } = readConfigInput(ctx.root, ctx.env);
+  const built = buildConfig(input, { only: [environment] });
+  if (!built.ok || fileErrors.length > 0) {
+    throw new CommandFailed([...fileErrors, ...(built.ok ? [] : built.errors)].join("\n"), 2);
+  }
+  return built.config;
+}
+
+function describe(name: string | undefined, role: string): string {
+  if (!name) return `  ${role.padEnd(9)} ${yellow("not running")}`;
+  const s = inspectContainer(name);
+  if (!s) return `  ${role.padEnd(9)} ${name}  ${yellow("missing")}`;
+  const health = s.health
+    ? `, ${s.health.status === "healthy" ? green("healthy") : yellow(s.health.status)}`
+    : "";
+  const state = s.status === "running" ? green("running") : yellow(s.status);
+  return `  ${role.padEnd(9)} ${name}  ${state}${health}`;
+}
+
+export async function status(ctx: Context, environment: string): Promise<void> {
+  const f = await facts(ctx, environment);
+  line(bold(`${environment}  ${f.url}`));
+  if (f.web) {
+    const labels = JSON.parse(execDocker(["inspect", "-f", "{{json .Config.Labels}}", f.web]));
+    const image = execDocker(["inspect", "-f", "{{.Config.Image}}", f.web]);
+    const tags = execDocker(["image", "inspect", "-f", '{{join .RepoTags " "}}', image]);
+    line(`  release   ${labels["django-cdktf.release"] ?? "?"}  image ${tags || image}`);
+  }
+  line(describe(f.web, "web"));
+  line(describe(f.db.container, "database"));
+  if (f.proxy) line(describe(f.proxy, "proxy"));
+  const volume = execDockerOk(["volume", "inspect", f.db.volume])
+    ? f.db.volume
+    : `${f.db.volume} (not created yet)`;
+  line(`  data      volume ${volume}`);
+}
+
+function containerFor(f: Facts, service: "web" | "db" | "proxy"): string {
+  const name = service === "web" ? f.web : service === "db" ? f.db.container : f.proxy;
+  if (!name)
+    throw new CommandFailed(
+      `${f.environment}: no running ${service} container; \`npm run status -- ${f.environment}\``,
+      1,
+    );
+  return name;
+}
+
+/** Runs docker with the terminal attached; resolves with its exit code. */
+function attached(args: string[]): Promise<number> {
+  return new Promise((resolve) => {
+    const child = spawn("docker", args, { stdio: "inherit" });
+    child.on("close", (code) => resolve(code ?? 1));
+  });
+}
+
+export async function logs(ctx: Context, environment: string): Promise<void> {
+  const f = await facts(ctx, environment);
+  const o = ctx.options;
+  const args = ["logs", "--timestamps"];
+  if (o.follow) args.push("--follow");
+  if (o.since) args.push("--since", o.since);
+  args.push("--tail", String(o.tail ?? (o.since ? "all" : 100)));
+  const code = await attached([...args, containerFor(f, o.service)]);
+  if (code !== 0 && !ctx.interrupted()) throw new CommandFailed(`docker logs exited ${code}`, 1);
+}
+
+export async function manage(ctx: Context, environment: string): Promise<void> {
+  const f = await facts(ctx, environment);
+  const web = containerFor(f, "web");
+  // the running release's image, settings and secrets; a fresh one-shot, removed when it ends
+  const inspect = JSON.parse(execDocker(["inspect", web]))[0];
+  const env = (inspect.Config.Env as string[]).filter((e) => !/^(PATH|HOME|HOSTNAME)=/.test(e));
+  const args = [
+    "run",
+    "--rm",
+    "-i",
+    ...(interactive() ? ["-t"] : []),
+    "--name",
+    `${web.replace(/-web-[0-9a-f]+$/, "")}-manage-${Date.now()}`,
+    "--network",
+    f.backendNetwork,
+    "--user",
+    inspect.Config.User,
+    "--read-only",
+    "--tmpfs",
+    "/tmp:rw,nosuid,nodev,noexec,size=64m",
+    "--cap-drop",
+    "ALL",
+    "--security-opt",
+    "no-new-privileges:true",
+    "-v",
+    `${f.secretsVolume}:/run/secrets:ro`,
+    ...env.flatMap((e) => ["-e", e]),
+    inspect.Config.Image,
+    "manage",
+    ...ctx.rest,
+  ];
+  const code = await attached(args);
+  if (code !== 0) throw new CommandFailed(`manage.py ${ctx.rest.join(" ")} exited ${code}`, 1);
+}
+
+function sha256(file: string): string {
+  return createHash("sha256").update(fs.readFileSync(file)).digest("hex");
+}
+
+export async function backup(ctx: Context, environment: string): Promise<string> {
+  const f = await facts(ctx, environment);
+  const config = settings(ctx, environment);
+  if (!execDockerOk(["exec", f.db.container, "true"])) {
+    throw new CommandFailed(
+      `${environment}: the database container ${f.db.container} is not running; deploy first`,
+      1,
+    );
+  }
+  const dir = path.resolve(ctx.root, config.backups.dir, environment);
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const stamp = new Date().toISOString().replace(/[-:]/g, "").replace(/\..*/, "").replace("T", "-");
+  const file = path.join(dir, `${environment}-${stamp}.dump`);
+  const partial = `${file}.partial`;
+  const fd = fs.openSync(partial, "w", 0o600);
+  const dump = spawnSync(
+    "docker",
+    ["exec", f.db.container, "pg_dump", "--format=custom", "-U", f.db.user, "-d", f.db.database],
+    { stdio: ["ignore", fd, "pipe"], maxBuffer: 64 * 1024 * 1024 },
+  );
+  fs.closeSync(fd);
+  if (dump.status !== 0) {
+    fs.rmSync(partial, { force: true });
+    throw new CommandFailed(`pg_dump failed: ${dump.stderr.toString().trim()}`, 1);
+  }
+  fs.renameSync(partial, file);
+  const sum = sha256(file);
+  fs.writeFileSync(`${file}.sha256`, `${sum}  ${path.basename(file)}\n`, { mode: 0o600 });
+  line(
+    green(
+      `${environment}: backed up to ${path.relative(ctx.root, file)} (${fs.statSync(file).size} bytes, sha256 ${sum.slice(0, 12)}…)`,
+    ),
+  );
+  const copyTo = ctx.options.to ?? config.backups.copyTo;
+  if (copyTo) {
+    const target = path.resolve(ctx.root, copyTo, environment);
+    fs.mkdirSync(target, { recursive: true, mode: 0o700 });
+    for (const f2 of [file, `${file}.sha256`]) fs.copyFileSync(f2, path.join(target, path.basename(f2)));
+    if (sha256(path.join(target, path.basename(file))) !== sum)
+      throw new CommandFailed(`the copy in ${target} does not match its checksum`, 1);
+    line(dim(`  copied to ${target}`));
+  }
+  const dumps = fs
+    .readdirSync(dir)
+    .filter((n) => /\.dump$/.test(n))
+    .sort()
+    .reverse();
+  for (const old of dumps.slice(config.backups.kept)) {
+    fs.rmSync(path.join(dir, old), { force: true });
+    fs.rmSync(path.join(dir, `${old}.sha256`), { force: true });
+  }
+  return file;
+}
+
+export async function restore(ctx: Context, environment: string): Promise<void> {
+  const f = await facts(ctx, environment);
+  const file = path.resolve(process.cwd(), ctx.rest[0]);
+  if (!fs.existsSync(file) || !fs.statSync(file).isFile())
+    throw new CommandFailed(`no dump file at ${file}`, 2);
+  const sumFile = `${file}.sha256`;
+  if (fs.existsSync(sumFile)) {
+    const expected = fs.readFileSync(sumFile, "utf8").split(/\s+/)[0];
+    if (sha256(file) !== expected)
+      throw new CommandFailed(
+        `${file} does not match its checksum in ${path.basename(sumFile)}; it is damaged or not the file that was backed up`,
+        1,
+      );
+  } else {
+    line(yellow(`  no ${path.basename(sumFile)} beside the dump: its integrity cannot be checked`));
+  }
+  if (!ctx.options.autoApprove) {
+    throw new CommandFailed(
+      `restore replaces the data of ${environment} with ${path.basename(file)}; add --yes to do it`,
+      2,
+    );
+  }
+  if (!execDockerOk(["exec", f.db.container, "true"])) {
+    throw new CommandFailed(
+      `${environment}: the database container ${f.db.container} is not running; deploy first`,
+      1,
+    );
+  }
+  const webs = containersOf(`${environment}-app`, "web").filter(
+    (n) => inspectContainer(n)?.status === "running",
+  );
+  line(bold(`${environment}: restoring ${path.basename(file)}`));
+  for (const w of webs) execDocker(["stop", w]);
+  line(dim(`  stopped the app (${webs.join(", ") || "none running"})`));
+  try {
+    const fd = fs.openSync(file, "r");
+    const run = spawnSync(
+      "docker",
+      [
+        "exec",
+        "-i",
+        f.db.container,
+        "pg_restore",
+        "--clean",
+        "--if-exists",
+        "--no-owner",
+        "--exit-on-error",
+        "-U",
+        f.db.user,
+        "-d",
+        f.db.database,
+      ],
+      { stdio: [fd, "pipe", "pipe"] },
+    );
+    fs.closeSync(fd);
+    if (run.status !== 0) throw new CommandFailed(`pg_restore failed: ${run.stderr.toString().trim()}`, 1);
+  } finally {
+    for (const w of webs) execDocker(["start", w]);
+    line(dim(`  started the app again`));
+  }
+  line(green(`${environment}: restored; ${f.url}`));
+}
+
+/**
+ * A PostgreSQL major-version upgrade: a dump, the old data kept in a copy of the volume, the new
+ * server on a fresh data directory with the dump restored, then the app started on it.
+ */
+export async function pgUpgrade(ctx: Context, environment: string): Promise<void> {
+  const f = await facts(ctx, environment);
+  const image = ctx.options.image!;
+  if (!ctx.options.autoApprove) {
+    throw new CommandFailed(
+      `pg-upgrade stops ${environment}'s app and database for the time of a dump and a restore; add --yes`,
+      2,
+    );
+  }
+  const oldMajor = execDocker(["exec", f.db.container, "cat", "/var/lib/postgresql/data/PG_VERSION"]).trim();
+  if (!execDockerOk(["image", "inspect", image])) execDocker(["pull", image]);
+  const newMajor = /^PG_MAJOR=(\d+)/m.exec(
+    execDocker(["image", "inspect", "-f", "{{range .Config.Env}}{{println .}}{{end}}", image]),
+  )?.[1];
+  if (!newMajor)
+    throw new CommandFailed(
+      `${image} does not say its PostgreSQL major version (PG_MAJOR); give an official postgres image`,
+      2,
+    );
+  if (newMajor === oldMajor)
+    throw new CommandFailed(
+      `${image} is PostgreSQL ${newMajor}, which the data already is; nothing to upgrade`,
+      2,
+    );
+  const dump = await backup(ctx, environment);
+  const keep = `${f.db.volume}-pg${oldMajor}`;
+  line(bold(`${environment}: PostgreSQL ${oldMajor} -> ${newMajor}`));
+  const webs = containersOf(`${environment}-app`, "web");
+  for (const w of webs) execDockerOk(["stop", w]);
+  execDocker(["stop", f.db.container]);
+  execDocker(["volume", "create", keep]);
+  execDocker([
+    "run",
+    "--rm",
+    "--network",
+    "none",
+    "-v",
+    `${f.db.volume}:/from`,
+    "-v",
+    `${keep}:/to`,
+    "--entrypoint",
+    "sh",
+    f.db.image,
+    "-c",
+    "cp -a /from/. /to/ && find /from -mindepth 1 -delete",
+  ]);
+  line(dim(`  the PostgreSQL ${oldMajor} data is kept in the volume ${keep}`));
+  // a deploy with the new image initialises the emptied volume (new major), then the dump comes back
+  const variable = `POSTGRES_IMAGE__${environment.toUpperCase().replace(/-/g, "_")}`;
+  await deploy({ ...ctx, env: { ...ctx.env, [variable]: image } }, environment);
+  await restore({ ...ctx, env: { ...ctx.env, [variable]: image }, rest: [dump] }, environment);
+  line(green(`${environment}: upgraded to PostgreSQL ${newMajor}.`));
+  line(
+    `  Set POSTGRES_IMAGE=${image} for ${environment} (in .env.${environment}) so the next deploy keeps it.`,
+  );
+  line(`  When the app is verified, remove the old data: docker volume rm ${keep}`);
+  line(red(`  Until then, to go back: restore ${path.relative(ctx.root, dump)} with the old image.`));
+}
