@@ -59,7 +59,19 @@ const httpUrlProblem: Check = (v) => {
 };
 
 /** The rule of Django's `check --deploy` (security.W009), so a key Django calls weak never ships. */
+/** Keys published in tutorials, templates and this project's own examples: never secret. */
+const PUBLIC_KEYS = [
+  "your_secret_key",
+  "your-secret-key",
+  "changeme",
+  "change-me",
+  "secret",
+  "secret_key",
+  "mysecretkey",
+];
+
 export function secretKeyProblem(key: string): string | undefined {
+  if (PUBLIC_KEYS.includes(key.trim().toLowerCase())) return "is a publicly known example value";
   if (key.startsWith("django-insecure-")) return "starts with django-insecure- (a development key)";
   if (key.length < 50 || new Set(key).size < 5) {
     return "must be at least 50 characters with at least 5 different characters";
@@ -269,6 +281,11 @@ function readStack(r: Reader, environment: string, index: number, projectName: s
   const bindAddress = r.string("APP_BIND_ADDRESS", (v) =>
     isIP(v) ? undefined : "must be an IP address of the Docker host, e.g. 127.0.0.1 or 0.0.0.0",
   );
+  const kind = r.string(
+    "ENVIRONMENT_KIND",
+    (v) => (["production", "development"].includes(v) ? undefined : "must be production or development"),
+    ["prod", "production"].includes(environment) ? "production" : "development",
+  ) as "production" | "development";
   const debug = r.bool("DEBUG");
   const port = r.int("APP_PORT", 8000 + index);
   const proxy = readProxy(r, index, port, environment);
@@ -351,13 +368,28 @@ function readStack(r: Reader, environment: string, index: number, projectName: s
     databasePassword: r.secret("DATABASE_PASSWORD"),
   };
   const key = secrets.djangoSecretKey;
+  // in production these are errors; in development, warnings
+  const unsafe = (message: string) => (kind === "production" ? r.errors : r.warnings).push(message);
+  const kindSource = r.raw("ENVIRONMENT_KIND")
+    ? "ENVIRONMENT_KIND=production"
+    : `the environment's name (set ENVIRONMENT_KIND=development if it is not)`;
   if (key.kind === "value") {
     const problem = secretKeyProblem(key.value);
     if (problem) {
       const msg = `DJANGO_SECRET_KEY ${problem}, got (value hidden) (set in ${key.source} for environment "${environment}"); remove it to have one generated, or set a random value of 50+ characters`;
-      if (debug) r.warnings.push(msg);
-      else r.errors.push(msg);
+      if (kind === "production" || !debug) r.errors.push(msg);
+      else r.warnings.push(msg);
     }
+  }
+  if (debug) {
+    unsafe(
+      `DEBUG is on for environment "${environment}", which is a production environment (by ${kindSource}); set DEBUG=false`,
+    );
+  }
+  if (kind === "production" && app.allowedHosts.length === 0) {
+    r.errors.push(
+      `DJANGO_ALLOWED_HOSTS names no host for environment "${environment}", a production environment; set the host names users reach, e.g. DJANGO_ALLOWED_HOSTS=app.example.com`,
+    );
   }
   const pw = secrets.databasePassword;
   if (pw.kind === "value" && pw.value.length < 12) {
@@ -370,11 +402,9 @@ function readStack(r: Reader, environment: string, index: number, projectName: s
       `APP_BIND_ADDRESS=${bindAddress} publishes the app on every interface, but DJANGO_ALLOWED_HOSTS is the default (localhost only) for environment "${environment}"; set it to the host names users will reach`,
     );
   }
-  if (debug && environment === "prod") {
-    r.warnings.push('DEBUG is on for environment "prod"; turn it off in production');
-  }
   return {
     environment,
+    kind,
     projectName,
     namePrefix: `${projectName}-${environment}`,
     app,
@@ -399,6 +429,16 @@ export function buildConfig(input: ConfigInput, options: BuildOptions = {}): Con
   const { environments, projectName, secretsDir, backend, backups } = readGlobal(input, global);
   const errors = [...global.errors];
   const warnings = [...typoWarnings(input, environments), ...global.warnings];
+  for (const file of input.unreadFiles ?? []) {
+    const stem = file
+      .replace(/^\.env[._-]?/i, "")
+      .replace(/\.env$/i, "")
+      .toLowerCase();
+    const meant = environments.find((e) => e === stem || e.startsWith(stem) || stem.startsWith(e));
+    warnings.push(
+      `${file} is not read${meant ? `: the file for environment "${meant}" is named .env.${meant}` : "; environment files are named .env.<environment> (lower case)"}`,
+    );
+  }
   for (const name of Object.keys(input.environmentFiles ?? {})) {
     if (!environments.includes(name)) {
       warnings.push(

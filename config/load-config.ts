@@ -4,8 +4,9 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import * as dotenv from "dotenv";
 import { BuildOptions, buildConfig } from "./build-config";
+import { parseDotenv } from "./dotenv";
+import { readSmallFile } from "./files";
 import { AppConfig, ConfigInput, EnvFile } from "./types";
 import { StackSecrets, materializeSecrets } from "./secret-store";
 
@@ -19,61 +20,62 @@ export type LoadResult =
     }
   | { readonly ok: false; readonly errors: readonly string[]; readonly warnings: readonly string[] };
 
-const KEY_LINE = /^\s*(?:export\s+)?[A-Za-z_][A-Za-z0-9_.-]*\s*[=:]/;
-
-/** Lines dotenv would silently skip: almost always a typo the user wants to hear about. */
-function malformedLines(name: string, text: string): string[] {
-  const problems: string[] = [];
-  let openQuote: string | null = null;
-  text.split(/\r?\n/).forEach((line, i) => {
-    if (openQuote) {
-      if (line.includes(openQuote)) openQuote = null;
-      return;
-    }
-    const trimmed = line.trim();
-    if (trimmed === "" || trimmed.startsWith("#")) return;
-    if (!KEY_LINE.test(line)) {
-      problems.push(
-        `${name} line ${i + 1} is not KEY=value (got ${JSON.stringify(trimmed.slice(0, 40))}); fix or comment it out`,
-      );
-      return;
-    }
-    const value = line.slice(line.search(/[=:]/) + 1).trim();
-    const q = value[0];
-    if ((q === '"' || q === "'" || q === "`") && value.indexOf(q, 1) === -1) openQuote = q;
-  });
-  return problems;
-}
-
-function readEnvFile(rootDir: string, name: string, errors: string[]): EnvFile | undefined {
+function readEnvFile(
+  rootDir: string,
+  name: string,
+  env: Readonly<Record<string, string | undefined>>,
+  errors: string[],
+  warnings: string[],
+): EnvFile | undefined {
   const file = path.join(rootDir, name);
   if (!fs.existsSync(file)) return undefined;
   let text: string;
   try {
-    text = fs.readFileSync(file, "utf8");
+    text = readSmallFile(file, 1024 * 1024);
   } catch (e) {
-    errors.push(`${name} cannot be read (${(e as NodeJS.ErrnoException).code}); check its permissions`);
+    errors.push(`${name} cannot be read (${(e as Error).message}); check that it is a readable file`);
     return undefined;
   }
-  errors.push(...malformedLines(name, text));
-  return { name, vars: dotenv.parse(text) };
+  const parsed = parseDotenv(name, text, env);
+  errors.push(...parsed.errors);
+  warnings.push(...parsed.warnings);
+  return { name, vars: parsed.vars };
+}
+
+/** Names beside `.env` that look like an environment's file but are not read (`.env.Prod`, `prod.env`). */
+function nearMisses(entries: readonly string[]): string[] {
+  return entries.filter(
+    (e) =>
+      e !== ".env" &&
+      e !== ".env.example" &&
+      !/^\.env\.[a-z][a-z0-9-]*$/.test(e) &&
+      (/^\.env[._-]/i.test(e) || /^[A-Za-z0-9-]+\.env$/i.test(e)) &&
+      !/\.(bak|orig|swp|sample|template|dist)$/i.test(e),
+  );
 }
 
 /** The process environment and the `.env` files, as buildConfig takes them, plus file problems. */
 export function readConfigInput(
   rootDir: string,
   env: Readonly<Record<string, string | undefined>>,
-): { input: ConfigInput; fileErrors: string[] } {
+): { input: ConfigInput; fileErrors: string[]; fileWarnings: string[] } {
   const fileErrors: string[] = [];
-  const dotenvFile = readEnvFile(rootDir, ".env", fileErrors);
+  const fileWarnings: string[] = [];
+  const dotenvFile = readEnvFile(rootDir, ".env", env, fileErrors, fileWarnings);
   const environmentFiles: Record<string, EnvFile> = {};
-  for (const entry of fs.readdirSync(rootDir)) {
+  const entries = fs.readdirSync(rootDir);
+  for (const entry of entries) {
     const m = /^\.env\.([a-z][a-z0-9-]*)$/.exec(entry);
     if (!m || m[1] === "example") continue;
-    const file = readEnvFile(rootDir, entry, fileErrors);
+    // an environment's file may refer to values of .env
+    const file = readEnvFile(rootDir, entry, { ...dotenvFile?.vars, ...env }, fileErrors, fileWarnings);
     if (file) environmentFiles[m[1]] = file;
   }
-  return { input: { env, dotenv: dotenvFile, environmentFiles }, fileErrors };
+  return {
+    input: { env, dotenv: dotenvFile, environmentFiles, unreadFiles: nearMisses(entries) },
+    fileErrors,
+    fileWarnings,
+  };
 }
 
 export function loadConfig(
@@ -81,22 +83,23 @@ export function loadConfig(
   env: Readonly<Record<string, string | undefined>>,
   options: BuildOptions = {},
 ): LoadResult {
-  const { input, fileErrors } = readConfigInput(rootDir, env);
+  const { input, fileErrors, fileWarnings } = readConfigInput(rootDir, env);
   const built = buildConfig(input, options);
   if (!built.ok || fileErrors.length > 0) {
     return {
       ok: false,
       errors: [...fileErrors, ...(built.ok ? [] : built.errors)],
-      warnings: built.warnings,
+      warnings: [...fileWarnings, ...built.warnings],
     };
   }
-  const secrets = materializeSecrets(built.config, rootDir);
-  if (!secrets.ok) return { ok: false, errors: secrets.errors, warnings: built.warnings };
+  const secrets = materializeSecrets(built.config, rootDir, env);
+  if (!secrets.ok)
+    return { ok: false, errors: secrets.errors, warnings: [...fileWarnings, ...built.warnings] };
   return {
     ok: true,
     config: built.config,
     secrets: secrets.secrets,
-    warnings: built.warnings,
+    warnings: [...fileWarnings, ...built.warnings],
     notes: secrets.notes,
   };
 }

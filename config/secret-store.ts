@@ -1,15 +1,22 @@
 /**
- * The secret files on the machine that runs cdktf: `<SECRETS_DIR>/<environment>/<name>`, mode 0600.
+ * The secret files on the machine that runs cdktf: `<SECRETS_DIR>/<environment>/<name>`, the
+ * directories 0700 and the files 0600 (anything more open is refused, as ssh does).
  *
  * Terraform reads them at apply time (`upload.source` of the secrets container), so the values
  * never enter `cdk.tf.json`, `cdktf.out/` or the Terraform state, which hold only the path and a
  * revision. A value given by the user is written there; a missing one is generated once and then
  * kept, so it is stable across deploys.
+ *
+ * The revision is an HMAC of the value under a per-install random key (`<SECRETS_DIR>/.hash-key`,
+ * never in the state), so the state alone cannot confirm a guessed password, and the same password
+ * gives different revisions in two installs. In CI the key comes from SECRETS_HASH_KEY.
  */
-import { randomBytes, scryptSync } from "crypto";
+import { createHmac, randomBytes } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
+import { wouldSend } from "../constructs/build-context";
 import { secretKeyProblem } from "./build-config";
+import { FileProblem, readSmallFile } from "./files";
 import { AppConfig, SecretInput, StackConfig } from "./types";
 
 export interface StoredSecret {
@@ -18,8 +25,8 @@ export interface StoredSecret {
   /** Path relative to the project root, posix separators. */
   readonly path: string;
   /**
-   * Changes exactly when the value changes: a salted scrypt digest, so it reveals nothing usable
-   * about the value yet lets Terraform replace the containers that must pick up a new value.
+   * Changes exactly when the value changes: an HMAC under this install's key, so it reveals nothing
+   * usable about the value yet lets Terraform replace the containers that must pick up a new value.
    */
   readonly revision: string;
 }
@@ -53,9 +60,101 @@ interface Wanted {
   readonly multiline?: boolean;
 }
 
-export function secretRevision(name: string, value: string): string {
-  // scrypt, not a bare hash: a short user-chosen password must not be guessable from the revision
-  return scryptSync(value, `django-cdktf/${name}`, 16, { N: 16384, r: 8, p: 1 }).toString("hex");
+export function secretRevision(key: Buffer, name: string, value: string): string {
+  return createHmac("sha256", key).update(`${name}\0${value}`).digest("hex").slice(0, 32);
+}
+
+const HASH_KEY_FILE = ".hash-key";
+/** Whether this process runs in CI, where nothing made here outlives the job. */
+function inCi(env: Readonly<Record<string, string | undefined>>): boolean {
+  return ["true", "1"].includes((env.CI ?? "").toLowerCase()) || env.GITHUB_ACTIONS === "true";
+}
+
+/**
+ * Refuses a secrets directory or file that others can read, with the chmod that fixes it; refuses
+ * one that a build context would send into an image.
+ */
+export function secretsDirProblems(
+  rootDir: string,
+  secretsDir: string,
+  buildContexts: readonly string[],
+): string[] {
+  const problems: string[] = [];
+  const abs = path.resolve(rootDir, secretsDir);
+  for (const context of buildContexts) {
+    const rel = path.relative(context, abs).split(path.sep).join("/");
+    if (rel.startsWith("..") || path.isAbsolute(rel) || !fs.existsSync(context)) continue;
+    if (
+      wouldSend(context, `${rel}/${HASH_KEY_FILE}`) ||
+      wouldSend(context, `${rel}/prod/database_password`)
+    ) {
+      problems.push(
+        `SECRETS_DIR=${secretsDir} is inside the build context ${path.relative(rootDir, context) || "."} and not excluded by its .dockerignore, so secrets would be baked into the image; move it out (the default .secrets is) or add ${rel} to ${path.relative(rootDir, context)}/.dockerignore`,
+      );
+    }
+  }
+  if (!fs.existsSync(abs)) return problems;
+  const walk = (dir: string) => {
+    const st = fs.statSync(dir);
+    if ((st.mode & 0o077) !== 0) {
+      problems.push(
+        `${path.relative(rootDir, dir) || dir} is readable by other users (mode ${(st.mode & 0o777).toString(8)}); fix it with: chmod 700 ${JSON.stringify(path.relative(process.cwd(), dir))}`,
+      );
+    }
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (entry.isFile()) {
+        const fst = fs.statSync(full);
+        if ((fst.mode & 0o077) !== 0) {
+          problems.push(
+            `${path.relative(rootDir, full)} is readable by other users (mode ${(fst.mode & 0o777).toString(8)}); fix it with: chmod 600 ${JSON.stringify(path.relative(process.cwd(), full))}`,
+          );
+        }
+      }
+    }
+  };
+  walk(abs);
+  return problems;
+}
+
+/** This install's key for the revisions: read, or made once on a workstation; required in CI. */
+export function hashKey(
+  rootDir: string,
+  secretsDir: string,
+  env: Readonly<Record<string, string | undefined>>,
+): { key: Buffer; note?: string; write?: { abs: string; value: string } } | { error: string } {
+  const given = env.SECRETS_HASH_KEY;
+  if (given !== undefined && given !== "") {
+    if (given.length < 32) {
+      return {
+        error:
+          "SECRETS_HASH_KEY must be at least 32 characters, got (value hidden); use: openssl rand -hex 32",
+      };
+    }
+    return { key: Buffer.from(given, "utf8") };
+  }
+  const file = path.resolve(rootDir, secretsDir, HASH_KEY_FILE);
+  if (fs.existsSync(file)) {
+    try {
+      return { key: Buffer.from(readSmallFile(file, 4096).trim(), "utf8") };
+    } catch (e) {
+      return { error: `${path.relative(rootDir, file)} cannot be read: ${(e as Error).message}` };
+    }
+  }
+  if (inCi(env)) {
+    return {
+      error:
+        "SECRETS_HASH_KEY must be set in CI: the key of the secrets' revisions, kept as a secret like the others (openssl rand -hex 32). A runner must never make a fresh one, or every deploy would replace every container",
+    };
+  }
+  // written with the secret files, only when everything else is valid
+  const key = randomBytes(32).toString("hex");
+  return {
+    key: Buffer.from(key, "utf8"),
+    note: `made this install's secret hash key in ${path.relative(rootDir, file)}`,
+    write: { abs: file, value: key },
+  };
 }
 
 function readFileSecret(rootDir: string, w: Wanted, file: string, source: string): string | string[] {
@@ -64,10 +163,10 @@ function readFileSecret(rootDir: string, w: Wanted, file: string, source: string
   const abs = path.resolve(rootDir, file);
   let text: string;
   try {
-    text = fs.readFileSync(abs, "utf8");
+    text = readSmallFile(abs, 64 * 1024);
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    return [`${where} cannot be read (${code ?? "error"}); point it at a readable file holding the value`];
+    const why = e instanceof FileProblem ? e.message : String(e);
+    return [`${where} cannot be read: ${why}; point it at a readable file holding the value`];
   }
   if (w.multiline) {
     return /-----BEGIN [A-Z ]+-----/.test(text)
@@ -81,7 +180,16 @@ function readFileSecret(rootDir: string, w: Wanted, file: string, source: string
 }
 
 /** Reads, generates and writes the secret files of every stack; writes nothing if anything is wrong. */
-export function materializeSecrets(config: AppConfig, rootDir: string): MaterializeResult {
+export function materializeSecrets(
+  config: AppConfig,
+  rootDir: string,
+  env: Readonly<Record<string, string | undefined>> = {},
+  buildContexts: readonly string[] = [path.join(rootDir, "django-app")],
+): MaterializeResult {
+  const dirProblems = secretsDirProblems(rootDir, config.secretsDir, buildContexts);
+  if (dirProblems.length > 0) return { ok: false, errors: dirProblems };
+  const hashed = hashKey(rootDir, config.secretsDir, env);
+  if ("error" in hashed) return { ok: false, errors: [hashed.error] };
   const tlsFiles = (stack: StackConfig): Wanted[] => {
     const tls = stack.proxy.tls;
     if (!stack.proxy.enabled || !stack.proxy.domain || tls.mode !== "files") return [];
@@ -113,7 +221,7 @@ export function materializeSecrets(config: AppConfig, rootDir: string): Material
       fileName: "django_secret_key",
       input: stack.secrets.djangoSecretKey,
       generate: () => randomBytes(48).toString("base64url"),
-      check: stack.app.debug ? undefined : secretKeyProblem,
+      check: stack.kind === "production" || !stack.app.debug ? secretKeyProblem : undefined,
     },
     {
       stack,
@@ -126,8 +234,8 @@ export function materializeSecrets(config: AppConfig, rootDir: string): Material
   ]);
 
   const errors: string[] = [];
-  const notes: string[] = [];
-  const writes: { abs: string; value: string; previous?: string }[] = [];
+  const notes: string[] = hashed.note ? [hashed.note] : [];
+  const writes: { abs: string; value: string; previous?: string }[] = hashed.write ? [hashed.write] : [];
   const result: Record<string, Partial<Record<keyof StackSecrets, StoredSecret>>> = {};
 
   for (const w of wanted) {
@@ -135,7 +243,12 @@ export function materializeSecrets(config: AppConfig, rootDir: string): Material
     const abs = path.resolve(rootDir, rel);
     let stored: string | undefined;
     if (fs.existsSync(abs)) {
-      stored = fs.readFileSync(abs, "utf8");
+      try {
+        stored = readSmallFile(abs, 64 * 1024);
+      } catch (e) {
+        errors.push(`${rel} cannot be read: ${(e as Error).message}; remove it to have it made again`);
+        continue;
+      }
     }
     let value: string;
     if (w.input.kind === "value") {
@@ -167,7 +280,7 @@ export function materializeSecrets(config: AppConfig, rootDir: string): Material
     (result[w.stack.environment] ??= {})[w.key] = {
       name: w.fileName,
       path: rel,
-      revision: secretRevision(w.fileName, value),
+      revision: secretRevision(hashed.key, w.fileName, value),
     };
   }
   if (errors.length > 0) return { ok: false, errors };

@@ -92,6 +92,13 @@ export const SETTINGS: readonly SettingSpec[] = [
       "Opt in to deleting the database volume on `destroy`. Off: the volume outlives every destroy and replacement.",
   },
   {
+    name: "ENVIRONMENT_KIND",
+    scope: "stack",
+    shown: "production for prod and production, else development",
+    description:
+      "`production` or `development`. In production, DEBUG on, a weak, default or public secret key and empty allowed hosts are errors that stop synth; in development, warnings.",
+  },
+  {
     name: "PROXY",
     scope: "stack",
     value: true,
@@ -188,6 +195,14 @@ export const SETTINGS: readonly SettingSpec[] = [
     scope: "global",
     description:
       "A directory off the Docker host (a mounted share, a synced folder) where each backup is copied too.",
+  },
+  {
+    name: "SECRETS_HASH_KEY",
+    scope: "global",
+    shown: "made once in SECRETS_DIR",
+    secret: true,
+    description:
+      "Key of the secrets' revisions in the state (an HMAC, so the state cannot confirm a guessed password). Made once per install in SECRETS_DIR/.hash-key; required in CI (a secret like the others: `openssl rand -hex 32`), where it must never change.",
   },
   {
     name: "TF_BACKEND",

@@ -16,6 +16,8 @@ export interface ConfigInput {
   readonly dotenv?: EnvFile;
   /** `.env.<environment>` files that exist, by environment name. */
   readonly environmentFiles?: Readonly<Record<string, EnvFile>>;
+  /** Files beside `.env` that look like an environment's file but are not read (`.env.Prod`). */
+  readonly unreadFiles?: readonly string[];
 }
 
 /** How a secret is given: a value, a file on the machine running cdktf, or not at all. */
@@ -89,6 +91,8 @@ export interface DatabaseSettings {
 
 export interface StackConfig {
   readonly environment: string;
+  /** Production refuses unsafe settings; development only warns. */
+  readonly kind: "production" | "development";
   readonly projectName: string;
   /** `<project>-<environment>`: prefix of every Docker object of this stack. */
   readonly namePrefix: string;

@@ -31,6 +31,12 @@ function mayHoldExceptions(dir: string, negations: readonly string[]): boolean {
   return negations.some((p) => /[*?[\\]/.test(p) || p.startsWith(`${dir}/`));
 }
 
+/** Whether `docker build` would send a file at `rel` (posix, relative to the context), by its `.dockerignore`. */
+export function wouldSend(contextDir: string, rel: string): boolean {
+  if (ALWAYS_SENT.includes(rel)) return true;
+  return !dockerignore({ ignorecase: false }).add(readPatterns(contextDir)).ignores(rel);
+}
+
 /** Files (posix paths relative to the context) that `docker build` would send, sorted. */
 export function buildContextFiles(contextDir: string): string[] {
   const patterns = readPatterns(contextDir);

@@ -133,7 +133,9 @@ describe("bad input", () => {
 
   it("rejects a weak DJANGO_SECRET_KEY in production without ever printing it", () => {
     const found = errors({ dotenv: { name: ".env", vars: { DJANGO_SECRET_KEY: "your_secret_key" } } });
-    expect(found[0]).toMatch(/^DJANGO_SECRET_KEY must be at least 50 characters .*got \(value hidden\)/);
+    expect(found[0]).toMatch(/^DJANGO_SECRET_KEY is a publicly known example value, got \(value hidden\)/);
+    const short = errors({ dotenv: { name: ".env", vars: { DJANGO_SECRET_KEY: "short-but-not-public" } } });
+    expect(short[0]).toMatch(/^DJANGO_SECRET_KEY must be at least 50 characters .*got \(value hidden\)/);
     expect(found.join("\n")).not.toContain("your_secret_key");
   });
 

@@ -20,13 +20,13 @@ describe("loadConfig", () => {
     ]);
   });
 
-  it("reports lines dotenv would silently drop, and writes no secret when anything is wrong", () => {
+  it("reports lines a .env reader would silently drop, and writes no secret when anything is wrong", () => {
     fs.writeFileSync(path.join(root, ".env"), 'DEBUG=false\nDATABASE NAME=x\nMULTI="a\nb"\n');
     const r = loadConfig(root, {});
     expect(r.ok).toBe(false);
     if (!r.ok)
       expect(r.errors).toEqual([
-        '.env line 2 is not KEY=value (got "DATABASE NAME=x"); fix or comment it out',
+        '.env line 2 is not KEY=value (got "DATABASE NAME=x"); fix it or comment it out with #',
       ]);
     expect(fs.existsSync(path.join(root, ".secrets"))).toBe(false);
   });

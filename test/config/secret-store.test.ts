@@ -59,7 +59,7 @@ describe("secret files", () => {
     expect(bad.ok).toBe(false);
     if (!bad.ok) {
       expect(bad.errors).toEqual([
-        'DATABASE_PASSWORD_FILE="missing.txt" (set in environment for environment "dev") cannot be read (ENOENT); point it at a readable file holding the value',
+        'DATABASE_PASSWORD_FILE="missing.txt" (set in environment for environment "dev") cannot be read: it does not exist; point it at a readable file holding the value',
       ]);
     }
     expect(fs.existsSync(path.join(other, ".secrets"))).toBe(false);
@@ -73,8 +73,14 @@ describe("secret files", () => {
   });
 
   it("derives revisions that reveal nothing obvious and change with the value", () => {
-    expect(secretRevision("database_password", "x")).toMatch(/^[0-9a-f]{32}$/);
-    expect(secretRevision("database_password", "x")).not.toBe(secretRevision("database_password", "y"));
-    expect(secretRevision("database_password", "x")).not.toContain("x".repeat(2));
+    const key = Buffer.from("k".repeat(64));
+    expect(secretRevision(key, "database_password", "x")).toMatch(/^[0-9a-f]{32}$/);
+    expect(secretRevision(key, "database_password", "x")).not.toBe(
+      secretRevision(key, "database_password", "y"),
+    );
+    // the same value hashes differently under another install's key
+    expect(secretRevision(key, "database_password", "x")).not.toBe(
+      secretRevision(Buffer.from("j".repeat(64)), "database_password", "x"),
+    );
   });
 });

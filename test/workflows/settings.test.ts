@@ -14,7 +14,7 @@ const workflows = fs
   .filter((f) => f.endsWith(".yml"))
   .map((f) => ({ file: f, text: fs.readFileSync(path.join(DIR, f), "utf8") }));
 /** Global settings CI never needs: secrets come from NAME__<ENV>, and backups run on the host. */
-const NOT_IN_CI = ["SECRETS_DIR", "BACKUP_DIR", "BACKUPS_KEPT", "BACKUP_COPY_TO"];
+const NOT_IN_CI = ["SECRETS_DIR", "BACKUP_DIR", "BACKUPS_KEPT", "BACKUP_COPY_TO", "SECRETS_HASH_KEY"];
 /** Credentials read by Terraform's backends and the Docker client, not by our configuration. */
 const TOOL_SECRETS = [
   "DOCKER_HOST",
