@@ -87,9 +87,10 @@ export function appSecretPath(file: SecretFile): string {
 
 /**
  * The app, released without a gap: a one-shot `migrate` container that must exit 0 (its own error
- * text fails the apply), then a new gunicorn container beside the running one, which apply waits on
- * until readiness (database reachable, migrations applied) answers, then the proxy route; only
- * then is the previous release's container stopped (SIGTERM, gunicorn drains what is in flight).
+ * text fails the apply) and, at the same time, a new gunicorn container beside the running one,
+ * which apply waits on until readiness (database reachable, migrations applied) answers; then the
+ * proxy route; only then is the previous release's container stopped (SIGTERM, gunicorn drains
+ * what is in flight).
  *
  * Every object of a release is named after a digest of everything it runs (`release`), so the new
  * one can be created before the old one is destroyed (`create_before_destroy`). Both run as the
@@ -213,8 +214,9 @@ export class DjangoService extends Construct {
     const alias = `${props.namePrefix}-app`;
     const healthcheck = {
       test: ["CMD", "docker-entrypoint", ...DjangoImageContract.commands.healthcheckReady],
-      // the first probe runs one interval after start (start_interval needs Docker 25+)
-      interval: "2s",
+      // the first probe runs one interval after start (start_interval needs Docker 25+): a short
+      // interval is what a release waits at least; the probe is a small Python script
+      interval: "1s",
       timeout: "5s",
       retries: 3,
       // not 0s: the engine reads 0 as "unset" and reports the image's own start period back
@@ -278,11 +280,10 @@ export class DjangoService extends Construct {
           ...releaseLabel,
           [LabelKeys.secretsRevision]: secrets.appRevision,
         }),
-        dependsOn: [this.migrate],
-        lifecycle: {
-          createBeforeDestroy: true,
-          precondition: [migrationsSucceeded(this.migrate)],
-        },
+        // started while the migrations run: it turns ready (its health check) only once they are
+        // applied, and nothing routes to it before; a failed migration fails the route instead
+        dependsOn: props.after,
+        lifecycle: { createBeforeDestroy: true },
       }),
     );
     this.upstream = `${props.namePrefix}-web-${this.release}:${DjangoImageContract.port}`;
@@ -295,13 +296,14 @@ export class DjangoService extends Construct {
           { ...props.proxy.site, upstream: this.upstream, healthPath: DjangoImageContract.livenessPath },
         ],
         revision: this.release,
-        after: [this.web],
+        after: [this.web, this.migrate],
+        preconditions: [migrationsSucceeded(this.migrate)],
       });
     }
   }
 }
 
-/** The migrations' exit code gates the new app container; the message carries their output. */
+/** The migrations' exit code gates the switch to the new release; the message carries their output. */
 function migrationsSucceeded(migrate: Container): { condition: string; errorMessage: string } {
   const ref = migrate.fqn;
   return {

@@ -22,6 +22,8 @@ export interface ProxyRouteProps {
   readonly revision: string;
   /** What must be in place before traffic moves (the new app containers, healthy). */
   readonly after: readonly Container[];
+  /** Conditions checked before traffic moves (e.g. the migrations succeeded). @default [] */
+  readonly preconditions?: readonly { readonly condition: string; readonly errorMessage: string }[];
 }
 
 /**
@@ -79,7 +81,7 @@ export class ProxyRoute extends Construct {
       ...oneShot(),
       labels: labelsFor(this, "route"),
       dependsOn: [...props.after],
-      lifecycle: { createBeforeDestroy: true },
+      lifecycle: { createBeforeDestroy: true, precondition: [...(props.preconditions ?? [])] },
     });
     const ref = this.route.fqn;
     this.gate = new TerraformResource(this, "Gate", {

@@ -8,7 +8,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import * as dotenv from "dotenv";
+import { parseDotenv } from "../config/dotenv";
 import { Command, parseArgs, usage } from "./cli/args";
 import { Context, deploy, destroy, diff, output, printTimings, rollback } from "./cli/commands";
 import { CommandFailed } from "./cli/errors";
@@ -27,7 +27,8 @@ function knownEnvironments(): string[] | undefined {
   let raw = fromEnv;
   if (!raw) {
     try {
-      raw = dotenv.parse(fs.readFileSync(path.join(root, ".env"), "utf8")).ENVIRONMENTS;
+      raw = parseDotenv(".env", fs.readFileSync(path.join(root, ".env"), "utf8"), process.env).vars
+        .ENVIRONMENTS;
     } catch {
       raw = undefined;
     }

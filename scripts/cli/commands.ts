@@ -2,14 +2,18 @@
  * The lifecycle commands over Terraform. Each environment is two stacks: `<env>` (networks, secrets,
  * database, proxy) and `<env>-app` (the releases), deployed in that order and destroyed in reverse.
  */
+import { createHash } from "crypto";
 import * as fs from "fs";
+import * as path from "path";
+import { buildConfig } from "../../config/build-config";
+import { readConfigInput } from "../../config/load-config";
 import { execDocker, execDockerOk } from "../lib/docker";
 import { Options } from "./args";
 import { Failure, containersOf, diagnose, inspectContainer, stepName } from "./diagnose";
 import { CommandFailed } from "./errors";
 import { acquire } from "./lock";
 import { recoverState } from "./recover";
-import { stackDir, synth } from "./synth";
+import { stackDir, synth, synthIfChanged } from "./synth";
 import { Runner, constructPaths, forwardSignal, initIfNeeded, prebuiltImages, terraform } from "./terraform";
 import { bold, dim, green, line, red, seconds, tail, yellow } from "./ui";
 import { checkDataCompatibility } from "./preflight";
@@ -46,8 +50,21 @@ export function printTimings(): void {
 const appStack = (environment: string) => `${environment}-app`;
 
 /** Synthesizes one environment and prints what the configuration said. */
-async function synthesize(ctx: Context, environment: string): Promise<void> {
-  const result = await timed(`${environment}: synth`, () => synth(ctx.root, environment, ctx.env));
+/** SECRETS_DIR as configured (synth checks it; here only to know what synth reads). */
+function secretsDirOf(ctx: Context): string {
+  const { input } = readConfigInput(ctx.root, ctx.env);
+  const built = buildConfig(input, {});
+  return built.ok ? built.config.secretsDir : ".secrets";
+}
+
+async function synthesize(ctx: Context, environment: string, reuse = false): Promise<void> {
+  const result = await timed(`${environment}: synth`, () =>
+    reuse
+      ? synthIfChanged(ctx.root, environment, ctx.env, secretsDirOf(ctx), [path.join(ctx.root, "django-app")])
+      : synth(ctx.root, environment, ctx.env),
+  );
+  if ("skipped" in result && result.skipped)
+    line(dim(`  ${environment}: settings and sources unchanged since the last synth`));
   const text = result.output.trim();
   if (!result.ok) {
     throw new CommandFailed(
@@ -75,6 +92,14 @@ interface Plan {
   readonly changes: boolean;
   readonly summary: string;
   readonly text: string;
+  /** Plan and apply in one run, without a saved plan (an approved deploy: one refresh, not two). */
+  readonly direct?: boolean;
+}
+
+/** A deploy that needs no approval applies at once: Terraform plans and applies in one run. */
+async function directPlan(ctx: Context, environment: string, stack: string): Promise<Plan> {
+  const dir = await init(ctx, environment, stack);
+  return { stack, dir, changes: true, summary: "planned and applied in one run", text: "", direct: true };
 }
 
 async function plan(ctx: Context, environment: string, stack: string, destroy = false): Promise<Plan> {
@@ -106,6 +131,8 @@ async function confirm(question: string): Promise<boolean> {
 interface ApplyOutcome {
   readonly ok: boolean;
   readonly failures: readonly Failure[];
+  /** What the apply did, from Terraform's summary. */
+  readonly counts?: { readonly add: number; readonly change: number; readonly remove: number };
 }
 
 /** Applies a saved plan, printing progress; watches a starting release for a crash loop. */
@@ -116,6 +143,8 @@ async function apply(ctx: Context, p: Plan, destroying = false): Promise<ApplyOu
   const errors = new Map<string, string[]>();
   const failures: Failure[] = [];
   let crash: { container: string; reason: string } | undefined;
+  let failedMigration: string | undefined;
+  let counts: ApplyOutcome["counts"];
   let buildLogOffset = 0;
   let buildTimer: NodeJS.Timeout | undefined;
   let crashTimer: NodeJS.Timeout | undefined;
@@ -199,10 +228,25 @@ async function apply(ctx: Context, p: Plan, destroying = false): Promise<ApplyOu
           followBuild();
         }
         if (/^App\/Web$/.test(where(addr)) && crashTimer) clearInterval(crashTimer);
-        const ok = event.type === "apply_complete";
+        let ok = event.type === "apply_complete";
+        // a one-shot that exited non-zero is "complete" to Terraform; a failed migration means the
+        // new release can never be ready, so stop now instead of waiting for its health timeout
+        const id = (event.hook as { id_value?: string } | undefined)?.id_value;
+        if (ok && /^App\/Migrate$/.test(where(addr)) && action === "create" && id) {
+          const state = inspectContainer(id);
+          if (state && state.exitCode !== 0) {
+            ok = false;
+            failedMigration = state.name;
+            forwardSignal("SIGINT");
+          }
+        }
         line(
           `  ${ok ? green("✓") : red("✗")} ${name(addr, action)} ${dim(`(${where(addr)}) ${seconds(ms)}`)}`,
         );
+        break;
+      }
+      case "change_summary": {
+        counts = (event as { changes?: ApplyOutcome["counts"] }).changes;
         break;
       }
       case "diagnostic": {
@@ -218,11 +262,29 @@ async function apply(ctx: Context, p: Plan, destroying = false): Promise<ApplyOu
   };
 
   const run = await timed(`${p.stack}: terraform apply`, () =>
-    terraform(ctx.runner, p.dir, ["apply", "-input=false", "-json", "-lock-timeout=10s", "plan"], { onLine }),
+    terraform(
+      ctx.runner,
+      p.dir,
+      ["apply", "-input=false", "-json", "-lock-timeout=10s", ...(p.direct ? ["-auto-approve"] : ["plan"])],
+      { onLine },
+    ),
   );
   if (buildTimer) clearInterval(buildTimer);
   if (crashTimer) clearInterval(crashTimer);
-  if (run.code === 0) return { ok: true, failures };
+  if (failedMigration) {
+    const migrate = [...paths.entries()].find(([, p2]) => p2 === "App/Migrate")?.[0] ?? "App/Migrate";
+    errors.delete(migrate);
+    failures.push({
+      stack: p.stack,
+      constructPath: "App/Migrate",
+      action: "create",
+      messages: [],
+      container: failedMigration,
+    });
+    // the interrupted start of the new release is a consequence, not a second failure
+    for (const addr of [...errors.keys()]) if (/^App\/Web$/.test(where(addr))) errors.delete(addr);
+  }
+  if (run.code === 0 && !failedMigration) return { ok: true, failures, counts };
   for (const [addr, messages] of errors) {
     const path = where(addr);
     failures.push({
@@ -234,7 +296,7 @@ async function apply(ctx: Context, p: Plan, destroying = false): Promise<ApplyOu
       container: crash && /^App\/Web$/.test(path) ? crash.container : undefined,
     });
   }
-  if (failures.length === 0) {
+  if (failures.length === 0 && run.code !== 0) {
     failures.push({
       stack: p.stack,
       constructPath: p.stack,
@@ -326,24 +388,76 @@ async function retireFirstLayout(ctx: Context, environment: string): Promise<voi
     );
 }
 
+const APPLIED = ".django-cdktf-applied";
+
+function configDigest(dir: string): string {
+  return createHash("sha256")
+    .update(fs.readFileSync(path.join(dir, "cdk.tf.json")))
+    .digest("hex");
+}
+
+/** Records that the stack's current configuration is what this machine applied last. */
+function markApplied(dir: string): void {
+  fs.writeFileSync(path.join(dir, APPLIED), configDigest(dir));
+}
+
+function forgetApplied(dir: string): void {
+  fs.rmSync(path.join(dir, APPLIED), { force: true });
+}
+
+/**
+ * Whether a deploy may leave the environment's long-lived stack alone: its configuration is the one
+ * this machine applied last, and its database and proxy run and are healthy. (`npm run diff`
+ * always compares everything; this spares every deploy a refresh of networks and volumes.)
+ */
+function infraUnchanged(dir: string, environment: string): boolean {
+  const marker = path.join(dir, APPLIED);
+  if (!fs.existsSync(marker) || fs.readFileSync(marker, "utf8") !== configDigest(dir)) return false;
+  const config = JSON.parse(fs.readFileSync(path.join(dir, "cdk.tf.json"), "utf8"));
+  const longRunning = Object.values(
+    (config.resource?.docker_container ?? {}) as Record<string, { name: string; must_run?: boolean }>,
+  )
+    .filter((c) => c.must_run !== false)
+    .map((c) => c.name);
+  const running = execDocker([
+    "ps",
+    "--filter",
+    `label=django-cdktf.stack=${environment}`,
+    "--format",
+    "{{.Names}} {{.Status}}",
+  ]);
+  return longRunning.every((n) => new RegExp(`^${n} Up .*\\(healthy\\)`, "m").test(running));
+}
+
 export async function deploy(ctx: Context, environment: string): Promise<void> {
   const release = acquire(`${ctx.root}/cdktf.out`, environment, "deploy");
   try {
     line(bold(`${environment}: deploy`));
-    await synthesize(ctx, environment);
-    await timed(`${environment}: data compatibility check`, async () =>
-      checkDataCompatibility(stackDir(ctx.root, environment, environment)),
-    );
-    await retireFirstLayout(ctx, environment);
-    const plans = [
-      await plan(ctx, environment, environment),
-      await plan(ctx, environment, appStack(environment)),
-    ];
-    for (const p of plans) line(`  ${p.stack}: ${p.changes ? p.summary : dim("no changes")}`);
-    if (!plans.some((p) => p.changes)) {
-      line(green(`${environment}: nothing to do; ${appUrlOf(ctx, environment)}`));
-      return;
+    await synthesize(ctx, environment, true);
+    const infraDir = stackDir(ctx.root, environment, environment);
+    const unchanged = infraUnchanged(infraDir, environment);
+    if (unchanged) {
+      line(
+        dim(`  ${environment}: unchanged since this machine last applied it, and its database and proxy run`),
+      );
+    } else {
+      await timed(`${environment}: data compatibility check`, async () => checkDataCompatibility(infraDir));
+      await retireFirstLayout(ctx, environment);
     }
+    const planFor = ctx.options.autoApprove ? directPlan : plan;
+    const plans = await Promise.all([
+      ...(unchanged ? [] : [planFor(ctx, environment, environment)]),
+      planFor(ctx, environment, appStack(environment)),
+    ]);
+    if (!ctx.options.autoApprove) {
+      for (const p of plans) line(`  ${p.stack}: ${p.changes ? p.summary : dim("no changes")}`);
+      if (!unchanged && !plans[0].changes) markApplied(infraDir);
+      if (!plans.some((p) => p.changes)) {
+        line(green(`${environment}: nothing to do; ${appUrlOf(ctx, environment)}`));
+        return;
+      }
+    }
+    let changed = false;
     if (!ctx.options.autoApprove) {
       for (const p of plans.filter((x) => x.changes)) line(p.text);
       if (!(await confirm(`Apply these changes to ${environment}?`)))
@@ -352,7 +466,16 @@ export async function deploy(ctx: Context, environment: string): Promise<void> {
     for (const p of plans) {
       if (!p.changes) continue;
       if (ctx.interrupted()) throw new CommandFailed("interrupted before applying", 130);
+      if (p.stack === environment) forgetApplied(infraDir);
       const outcome = await apply(ctx, p);
+      if (outcome.ok && p.stack === environment) markApplied(infraDir);
+      const c = outcome.counts;
+      if (outcome.ok && c) {
+        changed ||= c.add + c.change + c.remove > 0;
+        line(
+          `  ${p.stack}: ${c.add + c.change + c.remove === 0 ? dim("no changes") : `${c.add} added, ${c.change} changed, ${c.remove} destroyed`}`,
+        );
+      }
       if (!outcome.ok) {
         // the report reads the failed containers' output: before recovery removes them
         if (!ctx.interrupted())
@@ -368,6 +491,10 @@ export async function deploy(ctx: Context, environment: string): Promise<void> {
         }
         throw new CommandFailed(`${environment}: deploy failed`, 1);
       }
+    }
+    if (!changed && ctx.options.autoApprove) {
+      line(green(`${environment}: nothing to do; ${appUrlOf(ctx, environment)}`));
+      return;
     }
     await recordAndPrune(ctx, environment);
     line(green(bold(`${environment}: deployed; ${appUrlOf(ctx, environment)}`)));

@@ -2,8 +2,11 @@
  * Synthesizes environments by running the app (main.ts) with SYNTH_ONLY, each into its own output
  * folder `cdktf.out/<environment>`, so deploys of different environments never share files.
  */
+import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
+import { OWN_PREFIXES, SETTINGS } from "../../config/settings";
+import { buildContextHash } from "../../constructs/build-context";
 import { run } from "../lib/process";
 
 export const OUTDIR = "cdktf.out";
@@ -35,4 +38,77 @@ export async function synth(root: string, environment: string, env: NodeJS.Proce
     },
   });
   return { ok: result.code === 0, output: result.output, seconds: result.seconds };
+}
+
+/** Files and folders whose content decides what synth writes (besides the settings and secrets). */
+const SOURCES = ["main.ts", "cdktf.json", "package-lock.json", "config", "stacks", "constructs"];
+
+function hashTree(hash: ReturnType<typeof createHash>, root: string, rel: string): void {
+  const abs = path.join(root, rel);
+  if (!fs.existsSync(abs)) return;
+  const stat = fs.statSync(abs);
+  if (stat.isDirectory()) {
+    for (const entry of fs.readdirSync(abs).sort()) hashTree(hash, root, path.join(rel, entry));
+  } else if (stat.isFile()) {
+    hash.update(`${rel}\0`).update(fs.readFileSync(abs)).update("\0");
+  }
+}
+
+/**
+ * A digest of everything an environment's synth reads: the app's sources, the `.env` files, the
+ * settings in the process environment, the secret files and the Django build context. When it is
+ * the one of the last synth, the synthesized stacks are still current and synth can be skipped.
+ */
+export function synthInputsDigest(
+  root: string,
+  env: NodeJS.ProcessEnv,
+  secretsDir: string,
+  contexts: readonly string[],
+): string {
+  const hash = createHash("sha256");
+  for (const rel of SOURCES) hashTree(hash, root, rel);
+  for (const entry of fs
+    .readdirSync(root)
+    .filter((e) => /^\.env/.test(e))
+    .sort())
+    hashTree(hash, root, entry);
+  hashTree(hash, root, secretsDir);
+  const names = new Set(SETTINGS.map((s) => s.name));
+  const relevant = Object.keys(env)
+    .filter(
+      (k) =>
+        names.has(k.replace(/__[A-Z0-9_]+$/, "")) ||
+        OWN_PREFIXES.some((p) => k.startsWith(p)) ||
+        k.startsWith("CDKTF_") ||
+        k === "CI",
+    )
+    .sort();
+  for (const k of relevant) hash.update(`${k}=${env[k]}\0`);
+  for (const context of contexts) hash.update(fs.existsSync(context) ? buildContextHash(context) : "none");
+  return hash.digest("hex");
+}
+
+const MARKER = ".synth-inputs";
+
+/** Synthesizes unless the inputs are the ones of the last successful synth; says which it did. */
+export async function synthIfChanged(
+  root: string,
+  environment: string,
+  env: NodeJS.ProcessEnv,
+  secretsDir: string,
+  contexts: readonly string[],
+): Promise<SynthResult & { skipped: boolean }> {
+  const marker = path.join(environmentOutdir(root, environment), MARKER);
+  const digest = synthInputsDigest(root, env, secretsDir, contexts);
+  const current =
+    fs.existsSync(marker) &&
+    fs.readFileSync(marker, "utf8") === digest &&
+    [environment, `${environment}-app`].every((s) =>
+      fs.existsSync(path.join(stackDir(root, environment, s), "cdk.tf.json")),
+    );
+  if (current) return { ok: true, output: "", seconds: 0, skipped: true };
+  const result = await synth(root, environment, env);
+  // the digest after synth, which may have generated secret files
+  if (result.ok) fs.writeFileSync(marker, synthInputsDigest(root, env, secretsDir, contexts));
+  return { ...result, skipped: false };
 }

@@ -59,15 +59,28 @@ describe("DjangoService", () => {
     expect(service.upstream).toMatch(/^t-web-\$\{.*\}:8000$/);
   });
 
-  it("migrates first and starts the app only when migrations succeeded", () => {
-    const { stack } = make();
+  it("migrates while the new release starts, and routes to it only when migrations succeeded", () => {
+    const { stack } = make({
+      proxy: {
+        ref: {
+          name: "t-proxy",
+          image: "caddy:2.10",
+          adminVolume: "t-proxy-admin",
+          networkName: "t-frontend",
+        },
+      },
+    });
     const json = synthJson(stack);
     const migrate = resource(json, "docker_container", "App/Migrate");
     const web = resource(json, "docker_container", "App/Web");
+    const route = resource(json, "docker_container", "App/Proxy/Route");
     expect(migrate).toMatchObject({ command: ["migrate"], must_run: false, attach: true, tty: false });
-    expect(web.depends_on).toEqual([expect.stringMatching(/^docker_container\.App_Migrate_[0-9A-F]{8}$/)]);
-    expect(web.lifecycle.precondition[0].condition).toBe(`\${${web.depends_on[0]}.exit_code == 0}`);
-    expect(web.lifecycle.precondition[0].error_message).toMatch(/the previous release keeps serving/);
+    // the new release turns ready only once migrations are applied (its readiness check says so)
+    expect(web.depends_on).toBeUndefined();
+    expect(web.healthcheck.test).toEqual(["CMD", "docker-entrypoint", "healthcheck", "ready"]);
+    const migrateAddress = route.depends_on.find((d: string) => /App_Migrate_/.test(d));
+    expect(route.lifecycle.precondition[0].condition).toBe(`\${${migrateAddress}.exit_code == 0}`);
+    expect(route.lifecycle.precondition[0].error_message).toMatch(/the previous release keeps serving/);
   });
 
   it("without a proxy, answers on the frontend network under a stable alias", () => {
@@ -95,7 +108,10 @@ describe("DjangoService", () => {
     expect(web.env).toContain("DJANGO_SECURE_PROXY_SSL_HEADER=true");
     expect(web.networks_advanced).toEqual([{ name: "t-frontend" }, { name: "t-backend" }]);
     const route = resource(json, "docker_container", "App/Proxy/Route");
-    expect(route.depends_on).toEqual([expect.stringMatching(/^docker_container\.App_Web_/)]);
+    expect(route.depends_on).toEqual([
+      expect.stringMatching(/^docker_container\.App_Web_/),
+      expect.stringMatching(/^docker_container\.App_Migrate_/),
+    ]);
     expect(route.env.find((e: string) => e.startsWith("CADDYFILE="))).toMatch(
       /reverse_proxy t-web-\$\{local\.[^}]+\}:8000 \{/,
     );

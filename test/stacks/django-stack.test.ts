@@ -284,10 +284,11 @@ describe("DjangoStack", () => {
       const sync = resource(json, "docker_container", "Database/PasswordSync");
       expect(db.depends_on).toEqual(["docker_container.Secrets_Writer_1B3FE3BD"]);
       expect(sync.depends_on).toEqual(["docker_container.Database_Container_2EDFF63D"]);
-      expect(web.depends_on).toEqual(["docker_container.App_Migrate_C879708B"]);
+      const route = resource(releaseJson, "docker_container", "App/Proxy/Route");
+      expect(route.depends_on).toContain("docker_container.App_Migrate_C879708B");
       // a precondition on what comes next, not a postcondition: a failed run must not block destroy
       expect(migrate.lifecycle?.postcondition).toBeUndefined();
-      const [pre] = web.lifecycle.precondition;
+      const [pre] = route.lifecycle.precondition;
       expect(pre.condition).toBe("${docker_container.App_Migrate_C879708B.exit_code == 0}");
       expect(pre.error_message).toMatch(
         /^Django migrations failed in container .*Their output:\n\$\{coalesce\(docker_container\.App_Migrate_C879708B\.container_logs/,
