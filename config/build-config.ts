@@ -187,6 +187,10 @@ function readBackend(r: Reader, projectName: string): BackendConfig {
 
 const HOST_NAME =
   /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$/;
+const cpusCheck: Check = (v) =>
+  /^\d+(\.\d{1,2})?$/.test(v) && Number(v) >= 0.01 && Number(v) <= 256
+    ? undefined
+    : "must be a number of CPUs from 0.01 to 256, at most two decimals (e.g. 0.5)";
 const EMAIL = /^[^\s@,;]+@[^\s@,;]+\.[^\s@,;]+$/;
 
 function readProxy(r: Reader, index: number, port: number, environment: string): ProxySettings {
@@ -334,6 +338,7 @@ function readStack(r: Reader, environment: string, index: number, projectName: s
     workers: r.int("GUNICORN_WORKERS"),
     threads: r.int("GUNICORN_THREADS"),
     healthTimeout: r.int("APP_HEALTH_TIMEOUT"),
+    cpus: Number(r.string("APP_CPUS", cpusCheck)),
     releasesKept: r.int("RELEASES_KEPT"),
     image: r.string("APP_IMAGE", imageProblem) || undefined,
     url: appUrl(r, environment, bindAddress, port, allowedHosts, proxy),
@@ -351,6 +356,7 @@ function readStack(r: Reader, environment: string, index: number, projectName: s
   const database: DatabaseSettings = {
     image: r.string("POSTGRES_IMAGE", imageProblem),
     memoryMb: r.int("POSTGRES_MEMORY_MB"),
+    cpus: Number(r.string("POSTGRES_CPUS", cpusCheck)),
     name: r.string("DATABASE_NAME", identifier),
     username: r.string("DATABASE_USERNAME", identifier),
     host: r.string("DATABASE_HOST", (v) =>

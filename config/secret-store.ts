@@ -34,6 +34,11 @@ export interface StoredSecret {
 export interface StackSecrets {
   readonly djangoSecretKey: StoredSecret;
   readonly databasePassword: StoredSecret;
+  /**
+   * The password of the app's data-access role, derived from the owner's password under this
+   * install's key: stable without being stored anywhere else, and never equal to it.
+   */
+  readonly databaseAppPassword: StoredSecret;
   /** With TLS_MODE=files: copies of the certificate chain and the key. */
   readonly tlsCertificate?: StoredSecret;
   readonly tlsKey?: StoredSecret;
@@ -285,6 +290,28 @@ export function materializeSecrets(
   }
   if (errors.length > 0) return { ok: false, errors };
 
+  // the app role's password, one per environment, derived rather than generated
+  for (const stack of config.stacks) {
+    const owner =
+      writes.find((w) => w.abs.endsWith(`${path.sep}${stack.environment}${path.sep}database_password`))
+        ?.value ?? readOwner(rootDir, result[stack.environment]?.databasePassword);
+    if (owner === undefined) continue;
+    const value = createHmac("sha256", hashed.key).update(`app-role\0${owner}`).digest("base64url");
+    const rel = path.posix.join(
+      config.secretsDir.split(path.sep).join("/"),
+      stack.environment,
+      "database_app_password",
+    );
+    const abs = path.resolve(rootDir, rel);
+    const stored = fs.existsSync(abs) ? fs.readFileSync(abs, "utf8") : undefined;
+    if (stored !== value) writes.push({ abs, value });
+    (result[stack.environment] ??= {}).databaseAppPassword = {
+      name: "database_app_password",
+      path: rel,
+      revision: secretRevision(hashed.key, "database_app_password", value),
+    };
+  }
+
   try {
     for (const { abs, value, previous } of writes) {
       fs.mkdirSync(path.dirname(abs), { recursive: true, mode: 0o700 });
@@ -306,6 +333,12 @@ export function materializeSecrets(
     };
   }
   return { ok: true, secrets: result as Record<string, StackSecrets>, notes };
+}
+
+function readOwner(rootDir: string, stored: StoredSecret | undefined): string | undefined {
+  if (!stored) return undefined;
+  const abs = path.resolve(rootDir, stored.path);
+  return fs.existsSync(abs) ? readSmallFile(abs, 64 * 1024) : undefined;
 }
 
 function writeAtomically(abs: string, value: string): void {

@@ -65,6 +65,13 @@ export const SETTINGS: readonly SettingSpec[] = [
     description: "Memory limit of the app container, in MiB. No swap.",
   },
   {
+    name: "APP_CPUS",
+    scope: "stack",
+    value: "1",
+    description:
+      "CPU limit of the app container (and of each migration run), in CPUs: 0.01 to 256, e.g. 0.5.",
+  },
+  {
     name: "PYTHON_IMAGE",
     scope: "stack",
     value: "python:3.13-slim",
@@ -83,6 +90,12 @@ export const SETTINGS: readonly SettingSpec[] = [
     value: 512,
     range: [64, 65536],
     description: "Memory limit of the database container, in MiB. No swap.",
+  },
+  {
+    name: "POSTGRES_CPUS",
+    scope: "stack",
+    value: "1",
+    description: "CPU limit of the database container, in CPUs: 0.01 to 256.",
   },
   {
     name: "DELETE_DATA_ON_DESTROY",

@@ -55,6 +55,7 @@ export interface AppSettings {
   readonly threads: number;
   /** Seconds a new release may take to become ready. */
   readonly healthTimeout: number;
+  readonly cpus: number;
   /** App images kept after a deploy. */
   readonly releasesKept: number;
   /** An existing image to deploy instead of building. */
@@ -82,6 +83,7 @@ export interface ProxySettings {
 export interface DatabaseSettings {
   readonly image: string;
   readonly memoryMb: number;
+  readonly cpus: number;
   readonly name: string;
   readonly username: string;
   readonly host: string;

@@ -7,12 +7,13 @@ import { Volume } from "@cdktf/provider-docker/lib/volume";
 import { bootConfigJson } from "./caddyfile";
 import {
   dropPrivileges,
+  limitCpus,
   labelsFor,
   memoryLimits,
   rotatedLogs,
   withRuntimeConfigLabel,
 } from "./container-options";
-import { CaddyImageContract, SecretsMount } from "./contracts";
+import { CaddyImageContract } from "./contracts";
 import { Secrets } from "./secrets";
 import { dockerNameProblem, pinnedImageProblem, validateProps, wholeNumberProblem } from "./validation";
 
@@ -127,9 +128,7 @@ export class CaddyProxy extends Construct {
     if (props.httpsPort !== undefined) {
       ports.push({ internal: CaddyImageContract.httpsPort, external: props.httpsPort, ip: bindAddress });
     }
-    const secretsVolume = props.secrets
-      ? [{ volumeName: props.secrets.volume.name, containerPath: SecretsMount.containerPath, readOnly: true }]
-      : [];
+    const secretsVolume = props.secrets ? [props.secrets.mount("proxy")] : [];
     this.container = new Container(
       this,
       "Container",
@@ -189,6 +188,7 @@ export class CaddyProxy extends Construct {
         labels: labelsFor(this, "proxy"),
       }),
     );
+    limitCpus(this.container, 0.5);
     // literal names, not references: a route in another stack must not depend on this one's resources
     this.ref = {
       name: props.name,

@@ -90,3 +90,17 @@ export function withRuntimeConfigLabel(config: ContainerConfig): ContainerConfig
   const labels = Array.isArray(config.labels) ? config.labels : [];
   return { ...config, labels: [...labels, { label: LabelKeys.runtimeConfig, value: digest }] };
 }
+
+/**
+ * A CPU limit (in CPUs, e.g. 1.5). The provider has `cpus` since 3.7 (earlier versions mishandled
+ * nano CPUs); the 3.6.2 bindings predate it, hence the override.
+ */
+export function limitCpus(container: Container, cpus: number): void {
+  container.addOverride("cpus", String(cpus));
+}
+
+export function cpusProblem(cpus: number): string | undefined {
+  return Number.isFinite(cpus) && cpus >= 0.01 && cpus <= 256 && Math.round(cpus * 100) === cpus * 100
+    ? undefined
+    : "must be a number of CPUs from 0.01 to 256, at most two decimals";
+}

@@ -96,3 +96,8 @@ export const CaddyImageContract = {
   httpPort: 80,
   httpsPort: 443,
 } as const;
+
+/** The superuser that administers PostgreSQL; it can log in only over the server's unix socket. */
+export const ADMIN_ROLE = "django_cdktf_admin";
+/** What the owner of volumes of earlier releases is renamed to: it stays the superuser initdb made. */
+export const BOOTSTRAP_ROLE = "django_cdktf_bootstrap";

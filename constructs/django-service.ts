@@ -4,7 +4,9 @@ import { Container, ContainerConfig } from "@cdktf/provider-docker/lib/container
 import { CaddySite } from "./caddyfile";
 import { ProxyRef } from "./caddy-proxy";
 import {
+  cpusProblem,
   dropPrivileges,
+  limitCpus,
   labelsFor,
   memoryLimits,
   oneShot,
@@ -66,6 +68,8 @@ export interface DjangoServiceProps {
   readonly settings?: DjangoSettings;
   /** Memory limit in MiB, for the app and the migration run. @default 512 */
   readonly memoryMb?: number;
+  /** CPU limit in CPUs, for the app and the migration run. @default 1 */
+  readonly cpus?: number;
   /** Seconds a new release may take to pass its readiness check. @default 90 */
   readonly healthTimeoutSeconds?: number;
   /**
@@ -126,6 +130,7 @@ export class DjangoService extends Construct {
         problem: wholeNumberProblem(memoryMb, 64, 65536),
         fix: "give MiB, e.g. 512",
       },
+      { prop: "cpus", value: props.cpus ?? 1, problem: cpusProblem(props.cpus ?? 1), fix: "e.g. 1 or 0.5" },
       {
         prop: "healthTimeoutSeconds",
         value: healthTimeout,
@@ -169,11 +174,21 @@ export class DjangoService extends Construct {
       },
       {
         prop: "database",
-        value: db.password.name,
-        problem: secrets.appFileNames.includes(db.password.name)
+        value: (db.app ?? db).password.name,
+        problem: secrets.appFileNames.includes((db.app ?? db).password.name)
           ? undefined
-          : "has a password file that is not one of the secrets' app files",
-        fix: "add the database's password file to the Secrets construct's appFiles too",
+          : "has a password file (the serving app's) that is not one of the secrets' app files",
+        fix: "add it to the Secrets construct's appFiles",
+      },
+      {
+        prop: "database",
+        value: db.password.name,
+        problem: (secrets.migrateVolumeName ? secrets.migrateFileNames : secrets.appFileNames).includes(
+          db.password.name,
+        )
+          ? undefined
+          : "has an owner's password file that the migrations cannot read",
+        fix: "add it to the Secrets construct's migrateFiles (or appFiles when there are none)",
       },
     ]);
 
@@ -188,29 +203,40 @@ export class DjangoService extends Construct {
       [DjangoEnv.SECURE_HSTS_SECONDS]: String(s.hstsSeconds ?? 0),
       [DjangoEnv.DATABASE_ENGINE]: "postgresql",
       [DjangoEnv.DATABASE_NAME]: db.databaseName,
-      [DjangoEnv.DATABASE_USERNAME]: db.username,
       [DjangoEnv.DATABASE_HOST]: db.host,
       [DjangoEnv.DATABASE_PORT]: String(db.port),
       [fileVariant(DjangoEnv.SECRET_KEY)]: appSecretPath(props.secretKey),
-      [fileVariant(DjangoEnv.DATABASE_PASSWORD)]: appSecretPath(db.password),
       [DjangoEnv.GUNICORN_WORKERS]: String(s.workers ?? 2),
       [DjangoEnv.GUNICORN_THREADS]: String(s.threads ?? 4),
     };
+    // the serving app connects as the data-access role when the database has one; migrations as the owner
+    const serving = db.app ?? { username: db.username, password: db.password };
+    const asRole = (role: { username: string; password: SecretFile }) =>
+      Object.entries({
+        ...env,
+        [DjangoEnv.DATABASE_USERNAME]: role.username,
+        [fileVariant(DjangoEnv.DATABASE_PASSWORD)]: appSecretPath(role.password),
+      }).map(([k, v]) => `${k}=${v}`);
 
     const hardened = {
       image: props.image.imageId,
-      env: Object.entries(env).map(([k, v]) => `${k}=${v}`),
       user: `${DjangoImageContract.uid}:${DjangoImageContract.gid}`,
       readOnly: true,
       tmpfs: Object.fromEntries(
         DjangoImageContract.writablePaths.map((p) => [p, "rw,nosuid,nodev,noexec,size=64m"]),
       ),
       ...dropPrivileges(),
-      volumes: [
-        { volumeName: secrets.volumeName, containerPath: SecretsMount.containerPath, readOnly: true },
-      ],
       ...memoryLimits(memoryMb),
     } satisfies Partial<ContainerConfig>;
+    // each container mounts only its own secrets: the migrations' files hold the owner's password
+    const secretsAt = (volumeName: string) => [
+      { volumeName, containerPath: SecretsMount.appDir, readOnly: true },
+    ];
+    const webConfig = { env: asRole(serving), volumes: secretsAt(secrets.volumeName) };
+    const migrateConfig = {
+      env: asRole({ username: db.username, password: db.password }),
+      volumes: secretsAt(secrets.migrateVolumeName ?? secrets.volumeName),
+    };
     const alias = `${props.namePrefix}-app`;
     const healthcheck = {
       test: ["CMD", "docker-entrypoint", ...DjangoImageContract.commands.healthcheckReady],
@@ -236,10 +262,13 @@ export class DjangoService extends Construct {
         Fn.sha1(
           Fn.jsonencode({
             ...hardened,
+            web: webConfig,
+            migrate: migrateConfig,
             commands: [DjangoImageContract.commands.migrate, DjangoImageContract.commands.serve],
             networks: webNetworks,
             healthcheck,
             healthTimeout,
+            cpus: props.cpus ?? 1,
             secretsRevision: secrets.appRevision,
           }),
         ),
@@ -251,6 +280,7 @@ export class DjangoService extends Construct {
 
     this.migrate = new Container(this, "Migrate", {
       ...hardened,
+      ...migrateConfig,
       name: `${props.namePrefix}-migrate-${this.release}`,
       command: [...DjangoImageContract.commands.migrate],
       networksAdvanced: [{ name: props.networks.backend }],
@@ -265,6 +295,7 @@ export class DjangoService extends Construct {
       "Web",
       withRuntimeConfigLabel({
         ...hardened,
+        ...webConfig,
         name: `${props.namePrefix}-web-${this.release}`,
         command: [...DjangoImageContract.commands.serve],
         networksAdvanced: webNetworks,
@@ -286,6 +317,8 @@ export class DjangoService extends Construct {
         lifecycle: { createBeforeDestroy: true },
       }),
     );
+    limitCpus(this.web, props.cpus ?? 1);
+    limitCpus(this.migrate, props.cpus ?? 1);
     this.upstream = `${props.namePrefix}-web-${this.release}:${DjangoImageContract.port}`;
 
     if (props.proxy) {

@@ -4,7 +4,9 @@ import { Image } from "@cdktf/provider-docker/lib/image";
 import { Network } from "@cdktf/provider-docker/lib/network";
 import { Volume } from "@cdktf/provider-docker/lib/volume";
 import {
+  cpusProblem,
   dropPrivileges,
+  limitCpus,
   labelsFor,
   memoryLimits,
   oneShot,
@@ -12,7 +14,7 @@ import {
   succeeded,
   withRuntimeConfigLabel,
 } from "./container-options";
-import { PostgresImageContract, SecretsMount } from "./contracts";
+import { ADMIN_ROLE, BOOTSTRAP_ROLE, PostgresImageContract } from "./contracts";
 import { LabelKeys } from "./labels";
 import { RemovedBlocks } from "./removed-blocks";
 import { SecretFile, Secrets } from "./secrets";
@@ -32,8 +34,15 @@ export interface PostgresDatabaseProps {
   readonly network: Network;
   /** Where the password file comes from. */
   readonly secrets: Secrets;
-  /** The database password: one of `secrets`' `databaseFiles`. */
+  /** The password of the role that owns the database (migrations run as it): one of `secrets`' `databaseFiles`. */
   readonly password: SecretFile;
+  /**
+   * The password of a second role with data access only (SELECT, INSERT, UPDATE, DELETE, sequences),
+   * for the serving app: one of `secrets`' `databaseFiles`. @default none: clients use the owner
+   */
+  readonly appPassword?: SecretFile;
+  /** Name of that role. @default `<username>_app` */
+  readonly appUsername?: string;
   /** Image to run; a tag or digest is required. @default "postgres:17" */
   readonly image?: string;
   /** Extra name the app resolves the database by on `network`. @default none: the container name */
@@ -46,6 +55,8 @@ export interface PostgresDatabaseProps {
   readonly username?: string;
   /** Memory limit in MiB. @default 512 */
   readonly memoryMb?: number;
+  /** CPU limit, in CPUs. @default 1 */
+  readonly cpus?: number;
   /** Named volume holding the data. @default `<name>-data` */
   readonly dataVolumeName?: string;
   /** Named volume holding the server's unix socket. @default `<name>-socket` */
@@ -64,8 +75,10 @@ export interface DatabaseConnection {
   readonly port: number;
   readonly databaseName: string;
   readonly username: string;
-  /** The password file; a client mounts its own copy of it (e.g. in `Secrets.appFiles`). */
+  /** The owner's password file; a client mounts its own copy of it (e.g. in `Secrets.migrateFiles`). */
   readonly password: SecretFile;
+  /** The data-access-only role for the serving app, when there is one. */
+  readonly app?: { readonly username: string; readonly password: SecretFile };
   /** The network the database is reachable on (by name: a client may live in another stack). */
   readonly networkName: string;
 }
@@ -79,9 +92,11 @@ export class PostgresDatabase extends Construct {
   readonly image: Image;
   readonly container: Container;
   /**
-   * One-shot that sets the role's password to the current secret over the server's unix socket
-   * (local connections are trusted), so changing the password takes effect on the next deploy:
-   * the image only reads POSTGRES_PASSWORD when it creates the data directory. Clients start after
+   * One-shot that puts the roles in place over the server's unix socket (local connections are
+   * trusted): the owner and the app role, neither a superuser (administration goes through a
+   * socket-only superuser), with the current passwords, the ownership of the database and its
+   * schema, and the app role's grants. Changing a password takes effect on the next deploy (the
+   * image reads POSTGRES_PASSWORD only when it creates the data directory). Clients start after
    * it (`ready`).
    */
   readonly passwordSync: Container;
@@ -147,12 +162,24 @@ export class PostgresDatabase extends Construct {
         fix: "e.g. django",
       },
       { prop: "username", value: username, problem: pgIdentifierProblem(username), fix: "e.g. django" },
+      { prop: "cpus", value: props.cpus ?? 1, problem: cpusProblem(props.cpus ?? 1), fix: "e.g. 1 or 0.5" },
       {
         prop: "memoryMb",
         value: memoryMb,
         problem: wholeNumberProblem(memoryMb, 64, 65536),
         fix: "give MiB, e.g. 512",
       },
+      appUsernameCheck(props.appPassword ? (props.appUsername ?? `${username}_app`) : undefined, username),
+      props.appPassword === undefined
+        ? undefined
+        : {
+            prop: "appPassword",
+            value: props.appPassword.name,
+            problem: props.secrets.hasDatabaseFile(props.appPassword)
+              ? undefined
+              : "is not one of the secrets' databaseFiles",
+            fix: "add it to the Secrets construct's databaseFiles",
+          },
       {
         prop: "password",
         value: props.password.name,
@@ -185,6 +212,8 @@ export class PostgresDatabase extends Construct {
     }
 
     const passwordFile = props.secrets.databasePath(props.password);
+    // (without database files the props check reports it; no mount to make)
+    const secretsMount = props.secrets.volumes.database ? [props.secrets.mount("database")] : [];
     this.socketVolume = new Volume(this, "SocketVolume", {
       name: socketVolumeName,
       labels: labelsFor(this, "volume"),
@@ -200,7 +229,8 @@ export class PostgresDatabase extends Construct {
         // a non-default port is set on the server; the image's entrypoint passes these through
         command: port === PostgresImageContract.port ? undefined : ["postgres", "-c", `port=${port}`],
         env: [
-          `${PostgresImageContract.env.user}=${username}`,
+          // initdb's superuser: the administrator, not the owner (made by the roles one-shot)
+          `${PostgresImageContract.env.user}=${ADMIN_ROLE}`,
           `${PostgresImageContract.env.db}=${databaseName}`,
           `${PostgresImageContract.env.passwordFile}=${passwordFile}`,
         ],
@@ -210,11 +240,7 @@ export class PostgresDatabase extends Construct {
             containerPath: PostgresImageContract.dataDirectory,
             readOnly: false,
           },
-          {
-            volumeName: props.secrets.volume.name,
-            containerPath: SecretsMount.containerPath,
-            readOnly: true,
-          },
+          ...secretsMount,
           { volumeName: this.socketVolume.name, containerPath: socketDir, readOnly: false },
         ],
         networksAdvanced: [{ name: props.network.id, aliases: props.alias ? [props.alias] : undefined }],
@@ -247,21 +273,74 @@ export class PostgresDatabase extends Construct {
       }),
     );
 
-    const psqlScript = [`\\set pw \`cat ${passwordFile}\``, `ALTER ROLE :"role" WITH PASSWORD :'pw';`].join(
-      "\n",
-    );
+    limitCpus(this.container, props.cpus ?? 1);
+    const appUsername = props.appPassword ? (props.appUsername ?? `${username}_app`) : undefined;
+    const appPasswordFile = props.appPassword ? props.secrets.databasePath(props.appPassword) : undefined;
+    const psql = (user: string) =>
+      `psql -v ON_ERROR_STOP=1 -q -h ${socketDir} -p ${port} -U ${user} -d ${databaseName}`;
+    const script = [
+      "set -eu",
+      // Administration goes through a superuser that can log in only over this socket (TCP logins
+      // need a password; it has none): initdb makes it on new volumes (POSTGRES_USER). On volumes of
+      // earlier releases, initdb made the owner the superuser; the owner connects once to make it.
+      `if ${psql(ADMIN_ROLE)} -tAc 'SELECT 1' >/dev/null 2>&1; then admin=${ADMIN_ROLE}; else admin=${username}; fi`,
+      `${psql('"$admin"')} <<'SQL'`,
+      `SELECT NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '${ADMIN_ROLE}') AS missing \\gset`,
+      "\\if :missing",
+      `CREATE ROLE ${ADMIN_ROLE} SUPERUSER LOGIN;`,
+      "\\endif",
+      // initdb gave it POSTGRES_PASSWORD: without one, it cannot log in over TCP at all
+      `ALTER ROLE ${ADMIN_ROLE} PASSWORD NULL;`,
+      "SQL",
+      `${psql(ADMIN_ROLE)} -v owner=${username} -v db=${databaseName}${appUsername ? ` -v app=${appUsername}` : ""} <<'SQL'`,
+      // PostgreSQL keeps the superuser initdb made a superuser: where that is the owner (volumes of
+      // earlier releases), it steps aside under another name, and the owner is made anew and given
+      // the database's objects, so that neither the owner nor the app role is a superuser
+      `SELECT rolname = :'owner' AS bootstrap FROM pg_roles WHERE oid = 10 \\gset`,
+      "\\if :bootstrap",
+      `ALTER ROLE :"owner" RENAME TO ${BOOTSTRAP_ROLE};`,
+      `ALTER ROLE ${BOOTSTRAP_ROLE} NOLOGIN;`,
+      "\\endif",
+      // the passwords never reach argv or the environment: psql reads the files itself
+      `\\set owner_pw \`cat ${passwordFile}\``,
+      `SELECT NOT EXISTS (SELECT FROM pg_roles WHERE rolname = :'owner') AS missing \\gset`,
+      "\\if :missing",
+      `CREATE ROLE :"owner" LOGIN;`,
+      "\\endif",
+      `ALTER ROLE :"owner" WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD :'owner_pw';`,
+      "\\if :bootstrap",
+      `SELECT format(CASE c.relkind WHEN 'v' THEN 'ALTER VIEW %I.%I OWNER TO %I' WHEN 'm' THEN 'ALTER MATERIALIZED VIEW %I.%I OWNER TO %I' WHEN 'S' THEN 'ALTER SEQUENCE %I.%I OWNER TO %I' ELSE 'ALTER TABLE %I.%I OWNER TO %I' END, n.nspname, c.relname, :'owner') FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f') AND c.relowner = 10 AND NOT EXISTS (SELECT FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype IN ('a', 'i')) \\gexec`,
+      "\\endif",
+      `ALTER DATABASE :"db" OWNER TO :"owner";`,
+      `ALTER SCHEMA public OWNER TO :"owner";`,
+      `REVOKE CREATE ON SCHEMA public FROM PUBLIC;`,
+      ...(appUsername
+        ? [
+            `\\set app_pw \`cat ${appPasswordFile}\``,
+            `SELECT NOT EXISTS (SELECT FROM pg_roles WHERE rolname = :'app') AS missing \\gset`,
+            "\\if :missing",
+            `CREATE ROLE :"app" LOGIN;`,
+            "\\endif",
+            `ALTER ROLE :"app" WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD :'app_pw';`,
+            `GRANT CONNECT ON DATABASE :"db" TO :"app";`,
+            `GRANT USAGE ON SCHEMA public TO :"app";`,
+            `GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO :"app";`,
+            `GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO :"app";`,
+            `ALTER DEFAULT PRIVILEGES FOR ROLE :"owner" IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO :"app";`,
+            `ALTER DEFAULT PRIVILEGES FOR ROLE :"owner" IN SCHEMA public GRANT USAGE, SELECT ON SEQUENCES TO :"app";`,
+          ]
+        : []),
+      "SQL",
+    ].join("\n");
     this.passwordSync = new Container(this, "PasswordSync", {
       name: `${props.name}-password`,
       image: this.image.imageId,
       user: `${PostgresImageContract.uid}:${PostgresImageContract.gid}`,
       entrypoint: ["/bin/sh", "-c"],
-      // the password never reaches argv or the environment: psql reads the file itself
-      command: [
-        `psql -v ON_ERROR_STOP=1 -q -h ${socketDir} -p ${port} -U ${username} -d ${databaseName} -v role=${username} <<'SQL'\n${psqlScript}\nSQL`,
-      ],
+      command: [script],
       networkMode: "none",
       volumes: [
-        { volumeName: props.secrets.volume.name, containerPath: SecretsMount.containerPath, readOnly: true },
+        ...secretsMount,
         { volumeName: this.socketVolume.name, containerPath: socketDir, readOnly: false },
       ],
       readOnly: true,
@@ -280,6 +359,8 @@ export class PostgresDatabase extends Construct {
       databaseName,
       username,
       password: props.password,
+      app:
+        appUsername && props.appPassword ? { username: appUsername, password: props.appPassword } : undefined,
       networkName: props.network.nameInput ?? props.network.name,
     };
   }
@@ -288,4 +369,17 @@ export class PostgresDatabase extends Construct {
   get ready(): Container {
     return this.passwordSync;
   }
+}
+
+function appUsernameCheck(app: string | undefined, owner: string) {
+  if (app === undefined) return undefined;
+  return {
+    prop: "appUsername",
+    value: app,
+    problem:
+      app === owner || app === ADMIN_ROLE
+        ? `must differ from the owner and from ${ADMIN_ROLE}`
+        : pgIdentifierProblem(app),
+    fix: "e.g. django_app (a shorter DATABASE_USERNAME leaves room for the _app suffix)",
+  };
 }

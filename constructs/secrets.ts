@@ -29,15 +29,25 @@ export interface SecretsProps {
   readonly databaseFiles?: readonly SecretFile[];
   /** Files for the proxy, e.g. a TLS certificate and key (readable by root only). @default [] */
   readonly proxyFiles?: readonly SecretFile[];
+  /**
+   * Files for the migration runs (the Django user), e.g. the database owner's password, which the
+   * serving app must not hold. @default [] (migrations read the app's files)
+   */
+  readonly migrateFiles?: readonly SecretFile[];
 }
 
 /** What a consumer in another stack needs: plain names and paths, no resource references. */
 export interface SecretsRef {
+  /** The app's volume: mount it read-only at `SecretsMount.appDir`. */
   readonly volumeName: string;
-  /** Changes whenever an app secret changes. */
+  /** The migration runs' volume, when they have files of their own (mounted at the same place). */
+  readonly migrateVolumeName?: string;
+  /** Changes whenever an app or migration secret changes. */
   readonly appRevision: string;
-  /** Names of the app's files: a consumer may mount only these. */
+  /** Names of the app's files. */
   readonly appFileNames: readonly string[];
+  /** Names of the migration runs' files. */
+  readonly migrateFileNames: readonly string[];
 }
 
 /**
@@ -51,7 +61,13 @@ export interface SecretsRef {
  * `upload` cannot target a read-only container, hence the separate writer.
  */
 export class Secrets extends Construct {
-  readonly volume: Volume;
+  /** One volume per reader (app, database, proxy): a container mounts only its own. */
+  readonly volumes: {
+    readonly app?: Volume;
+    readonly migrate?: Volume;
+    readonly database?: Volume;
+    readonly proxy?: Volume;
+  };
   readonly writer: Container;
   /** Changes whenever an app secret changes: services label themselves with it to restart. */
   readonly appRevision: string;
@@ -82,37 +98,54 @@ export class Secrets extends Construct {
       ...fileChecks("appFiles", appFiles),
       ...fileChecks("databaseFiles", databaseFiles),
       ...fileChecks("proxyFiles", props.proxyFiles ?? []),
+      ...fileChecks("migrateFiles", props.migrateFiles ?? []),
     ]);
 
-    this.volume = new Volume(this, "Volume", { name: props.name, labels: labelsFor(this, "volume") });
     const proxyFiles = (this.proxyFiles = props.proxyFiles ?? []);
-    const app = {
-      dir: SecretsMount.appDir,
-      uid: DjangoImageContract.uid,
-      gid: DjangoImageContract.gid,
-      files: appFiles,
-    };
-    const db = {
-      dir: SecretsMount.dbDir,
-      uid: PostgresImageContract.uid,
-      gid: PostgresImageContract.gid,
-      files: databaseFiles,
-    };
-    const proxy = { dir: SecretsMount.proxyDir, uid: 0, gid: 0, files: proxyFiles };
-    const readers = [app, db, proxy].filter((r) => r.files.length > 0);
+    const migrateFiles = props.migrateFiles ?? [];
+    const readers = [
+      {
+        key: "app",
+        id: "AppVolume",
+        dir: SecretsMount.appDir,
+        uid: DjangoImageContract.uid,
+        gid: DjangoImageContract.gid,
+        files: appFiles,
+      },
+      {
+        key: "migrate",
+        id: "MigrateVolume",
+        // the writer's own mount point; the migration runs mount it at the app's directory
+        dir: "/run/secrets/migrate",
+        uid: DjangoImageContract.uid,
+        gid: DjangoImageContract.gid,
+        files: migrateFiles,
+      },
+      {
+        key: "database",
+        id: "DatabaseVolume",
+        dir: SecretsMount.dbDir,
+        uid: PostgresImageContract.uid,
+        gid: PostgresImageContract.gid,
+        files: databaseFiles,
+      },
+      { key: "proxy", id: "ProxyVolume", dir: SecretsMount.proxyDir, uid: 0, gid: 0, files: proxyFiles },
+    ].filter((r) => r.files.length > 0);
+    const volumes: Record<string, Volume> = {};
+    for (const r of readers) {
+      volumes[r.key] = new Volume(this, r.id, {
+        name: `${props.name}-${r.key === "database" ? "db" : r.key}`,
+        labels: labelsFor(this, "volume"),
+      });
+    }
+    this.volumes = volumes;
+    // each volume's root is the reader's directory: 0700, its files 0400, owned by the reader
     const script = [
       "set -eu",
       ...readers.map(
         (o) => `chown -R ${o.uid}:${o.gid} ${o.dir} && chmod 0700 ${o.dir} && chmod 0400 ${o.dir}/*`,
       ),
     ].join("\n");
-    const upload = (dir: string, files: readonly SecretFile[]) =>
-      files.map((f) => ({
-        file: `${dir}/${f.name}`,
-        source: f.source,
-        sourceHash: f.revision,
-        permissions: "0400",
-      }));
     this.writer = new Container(this, "Writer", {
       name: props.name,
       image: props.toolImage,
@@ -123,18 +156,49 @@ export class Secrets extends Construct {
       // root, but only to hand files to their readers: directories it wrote before now belong to them
       ...dropPrivileges("CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FOWNER"),
       ...oneShot(),
-      volumes: [{ volumeName: this.volume.name, containerPath: SecretsMount.containerPath, readOnly: false }],
-      upload: readers.flatMap((r) => upload(r.dir, r.files)),
+      volumes: readers.map((r) => ({
+        volumeName: volumes[r.key].name,
+        containerPath: r.dir,
+        readOnly: false,
+      })),
+      upload: readers.flatMap((r) =>
+        r.files.map((f) => ({
+          file: `${r.dir}/${f.name}`,
+          source: f.source,
+          sourceHash: f.revision,
+          permissions: "0400",
+        })),
+      ),
       labels: labelsFor(this, "secrets"),
     });
     const revision = (files: readonly SecretFile[]) => files.map((f) => f.revision.slice(0, 12)).join("-");
-    this.appRevision = revision(appFiles);
+    this.appRevision = revision([...appFiles, ...migrateFiles]);
     this.databaseRevision = revision(databaseFiles);
     this.ref = {
-      volumeName: props.name,
+      volumeName: `${props.name}-app`,
+      migrateVolumeName: migrateFiles.length > 0 ? `${props.name}-migrate` : undefined,
       appRevision: this.appRevision,
       appFileNames: appFiles.map((f) => f.name),
+      migrateFileNames: migrateFiles.map((f) => f.name),
     };
+  }
+
+  /** The read-only mount of a reader's volume, at its directory (`/run/secrets/<reader>`). */
+  mount(reader: "app" | "migrate" | "database" | "proxy"): {
+    volumeName: string;
+    containerPath: string;
+    readOnly: boolean;
+  } {
+    const volume = this.volumes[reader];
+    if (!volume) throw new Error(`${this.node.path} has no ${reader} files: give them in ${reader}Files`);
+    // migration runs find their files where the app finds its own
+    const dir = {
+      app: SecretsMount.appDir,
+      migrate: SecretsMount.appDir,
+      database: SecretsMount.dbDir,
+      proxy: SecretsMount.proxyDir,
+    }[reader];
+    return { volumeName: volume.name, containerPath: dir, readOnly: true };
   }
 
   /** Whether `file` is one of the app's files. */

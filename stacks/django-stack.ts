@@ -44,6 +44,7 @@ export class DjangoStack extends TerraformStack {
   readonly secretFiles: {
     readonly secretKey: SecretFile;
     readonly password: SecretFile;
+    readonly appPassword: SecretFile;
     readonly tls?: SecretFile[];
   };
 
@@ -65,18 +66,21 @@ export class DjangoStack extends TerraformStack {
     });
     const secretKey = secretFile(props.secrets.djangoSecretKey);
     const password = secretFile(props.secrets.databasePassword);
+    const appPassword = secretFile(props.secrets.databaseAppPassword);
     const tls =
       props.secrets.tlsCertificate && props.secrets.tlsKey
         ? [secretFile(props.secrets.tlsCertificate), secretFile(props.secrets.tlsKey)]
         : undefined;
-    this.secretFiles = { secretKey, password, tls };
+    this.secretFiles = { secretKey, password, appPassword, tls };
 
     this.network = new AppNetwork(this, "Network", { namePrefix: prefix });
     this.secrets = new Secrets(this, "Secrets", {
       name: `${prefix}-secrets`,
       toolImage: config.database.image,
-      appFiles: [secretKey, password],
-      databaseFiles: [password],
+      // each reader its own: the serving app never holds the owner's password
+      appFiles: [secretKey, appPassword],
+      migrateFiles: [secretKey, password],
+      databaseFiles: [password, appPassword],
       proxyFiles: tls,
     });
     this.database = new PostgresDatabase(this, "Database", {
@@ -87,14 +91,20 @@ export class DjangoStack extends TerraformStack {
       network: this.network.backend,
       secrets: this.secrets,
       password,
+      appPassword,
       image: config.database.image,
       alias: config.database.host,
       port: config.database.port,
       databaseName: config.database.name,
       username: config.database.username,
       memoryMb: config.database.memoryMb,
+      cpus: config.database.cpus,
       deleteDataOnDestroy: config.database.deleteDataOnDestroy,
     });
+    // Until the secrets volume was split per reader, one volume held them all. The release stack's
+    // running app still mounts it when this stack is deployed, so it is forgotten, not destroyed
+    // (the CLI removes it once no container uses it).
+    RemovedBlocks.of(this).forget("docker_volume.Secrets_Volume_5F7960EB");
     // the first release managed the opted-in data volume at this fixed address
     const legacyVolume = "docker_volume.data_volume";
     if (this.database.dataVolume) this.database.dataVolume.moveFromId(legacyVolume);

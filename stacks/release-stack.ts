@@ -67,6 +67,7 @@ export class ReleaseStack extends TerraformStack {
       secretKey: env.secretFiles.secretKey,
       settings: config.app,
       memoryMb: config.app.memoryMb,
+      cpus: config.app.cpus,
       healthTimeoutSeconds: config.app.healthTimeout,
       proxy: env.proxy
         ? {

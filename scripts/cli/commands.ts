@@ -16,7 +16,7 @@ import { recoverState } from "./recover";
 import { stackDir, synth, synthIfChanged } from "./synth";
 import { Runner, constructPaths, forwardSignal, initIfNeeded, prebuiltImages, terraform } from "./terraform";
 import { bold, dim, green, line, red, seconds, tail, yellow } from "./ui";
-import { checkDataCompatibility } from "./preflight";
+import { checkDataCompatibility, databaseSpec } from "./preflight";
 
 export interface Context {
   readonly root: string;
@@ -429,6 +429,19 @@ function infraUnchanged(dir: string, environment: string): boolean {
   return longRunning.every((n) => new RegExp(`^${n} Up .*\\(healthy\\)`, "m").test(running));
 }
 
+/**
+ * Volumes an earlier layout used and the stack now forgets rather than destroys (a running release
+ * still mounted them): removed once nothing uses them. Today: the single secrets volume.
+ */
+function removeRetiredVolumes(ctx: Context, environment: string): void {
+  const spec = databaseSpec(stackDir(ctx.root, environment, environment));
+  if (!spec) return;
+  const retired = `${spec.container.replace(/-db$/, "")}-secrets`;
+  if (execDockerOk(["volume", "inspect", retired]) && execDockerOk(["volume", "rm", retired])) {
+    line(dim(`  removed the volume ${retired}, which held every secret before each reader got its own`));
+  }
+}
+
 export async function deploy(ctx: Context, environment: string): Promise<void> {
   const release = acquire(`${ctx.root}/cdktf.out`, environment, "deploy");
   try {
@@ -497,6 +510,7 @@ export async function deploy(ctx: Context, environment: string): Promise<void> {
       return;
     }
     await recordAndPrune(ctx, environment);
+    removeRetiredVolumes(ctx, environment);
     line(green(bold(`${environment}: deployed; ${appUrlOf(ctx, environment)}`)));
   } finally {
     release();

@@ -6,12 +6,14 @@
 import * as fs from "fs";
 import * as path from "path";
 import { execDocker, execDockerOk } from "../lib/docker";
+import { ADMIN_ROLE, BOOTSTRAP_ROLE } from "../../constructs/contracts";
 import { CommandFailed } from "./errors";
 
 interface DatabaseSpec {
   readonly container: string;
   readonly volume: string;
   readonly image: string;
+  /** The role that owns the database (DATABASE_USERNAME). */
   readonly user: string;
   readonly database: string;
 }
@@ -30,6 +32,11 @@ export function databaseSpec(dir: string): DatabaseSpec | undefined {
   if (!db) return undefined;
   const env = (db.env ?? []) as string[];
   const value = (name: string) => env.find((e) => e.startsWith(`${name}=`))?.slice(name.length + 1) ?? "";
+  // the owner is the roles one-shot's business: it names it on its command line
+  const roles = containers.find((c) =>
+    ((c.command ?? []) as string[]).some((line) => / -v owner=/.test(line)),
+  ) as { command?: string[] } | undefined;
+  const owner = /-v owner=(\S+)/.exec((roles?.command ?? []).join("\n"))?.[1];
   const volumes = (db.volumes ?? []) as { volume_name: string; container_path: string }[];
   const images = Object.values(
     (config.resource?.docker_image ?? {}) as Record<string, { name: string; build?: unknown }>,
@@ -38,7 +45,7 @@ export function databaseSpec(dir: string): DatabaseSpec | undefined {
     container: String(db.name),
     volume: volumes.find((v) => v.container_path === "/var/lib/postgresql/data")?.volume_name ?? "",
     image: images.find((i) => !i.build && /postgres/i.test(i.name))?.name ?? "",
-    user: value("POSTGRES_USER"),
+    user: owner ?? value("POSTGRES_USER"),
     database: value("POSTGRES_DB"),
   };
 }
@@ -68,25 +75,43 @@ export function checkDataCompatibility(dir: string): void {
   let dataMajor: string | undefined;
   if (running) {
     dataMajor = execDocker(["exec", spec.container, "cat", "/var/lib/postgresql/data/PG_VERSION"]);
+    // the administrator if it exists yet, else the superuser initdb made on volumes of earlier releases
     const old = envOf(spec.container);
-    const oldUser = old.POSTGRES_USER || "postgres";
-    const exists = (sql: string) =>
-      execDocker(["exec", spec.container, "psql", "-U", oldUser, "-d", "postgres", "-tAc", sql]) === "1";
-    if (
-      spec.user !== oldUser &&
-      !exists(`SELECT 1 FROM pg_roles WHERE rolname = '${spec.user.replace(/'/g, "''")}'`)
-    ) {
+    const admin = execDockerOk([
+      "exec",
+      spec.container,
+      "psql",
+      "-U",
+      ADMIN_ROLE,
+      "-d",
+      "postgres",
+      "-tAc",
+      "SELECT 1",
+    ])
+      ? ADMIN_ROLE
+      : old.POSTGRES_USER || "postgres";
+    const query = (sql: string) =>
+      execDocker(["exec", spec.container, "psql", "-U", admin, "-d", "postgres", "-tAc", sql]);
+    const literal = (v: string) => `'${v.replace(/'/g, "''")}'`;
+    const databases = query(
+      "SELECT datname FROM pg_database WHERE NOT datistemplate AND datname <> 'postgres' ORDER BY 1",
+    )
+      .split("\n")
+      .filter((d) => d !== "");
+    if (!databases.includes(spec.database)) {
       problems.push(
-        `DATABASE_USERNAME is "${spec.user}", but the data volume ${spec.volume} was created with the role "${oldUser}" and has no role "${spec.user}" (PostgreSQL creates them only on first start). Set DATABASE_USERNAME back to "${oldUser}", or create the role first: docker exec -it ${spec.container} psql -U ${oldUser} -d postgres -c 'CREATE ROLE "${spec.user}" LOGIN'`,
+        `DATABASE_NAME is "${spec.database}", but the data volume ${spec.volume} holds ${databases.map((d) => `"${d}"`).join(", ") || "no database"}, not "${spec.database}" (PostgreSQL creates it only on first start). Set DATABASE_NAME back to ${databases.length === 1 ? `"${databases[0]}"` : "the one you use"}, or create it first: docker exec -it ${spec.container} createdb -U ${admin} -O ${spec.user} ${spec.database}`,
       );
-    }
-    if (
-      spec.database !== old.POSTGRES_DB &&
-      !exists(`SELECT 1 FROM pg_database WHERE datname = '${spec.database.replace(/'/g, "''")}'`)
-    ) {
-      problems.push(
-        `DATABASE_NAME is "${spec.database}", but the data volume ${spec.volume} holds the database "${old.POSTGRES_DB}" and no "${spec.database}". Set DATABASE_NAME back to "${old.POSTGRES_DB}", or create it first: docker exec -it ${spec.container} createdb -U ${oldUser} -O ${spec.user} ${spec.database}`,
+    } else {
+      const owner = query(
+        `SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = ${literal(spec.database)}`,
       );
+      // the roles one-shot hands a database that the administrator or initdb's superuser owns to the owner
+      if (owner !== spec.user && ![ADMIN_ROLE, BOOTSTRAP_ROLE].includes(owner)) {
+        problems.push(
+          `DATABASE_USERNAME is "${spec.user}", but the database "${spec.database}" on the data volume ${spec.volume} belongs to the role "${owner}", whose tables the migrations could not change. Set DATABASE_USERNAME back to "${owner}", or give the database to the new role first: docker exec -it ${spec.container} psql -U ${admin} -d ${spec.database} -c 'REASSIGN OWNED BY "${owner}" TO "${spec.user}"'`,
+        );
+      }
     }
   }
   const imageMajor = majorOfImage(spec.image);

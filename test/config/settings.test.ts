@@ -49,7 +49,7 @@ describe("the settings table", () => {
         // (the scheme header is trusted behind the proxy, which the bare composition has not)
         webEnv: env(
           web,
-          /^(DEBUG|DJANGO_(LOGLEVEL|ALLOWED_HOSTS|CSRF|SECURE_(SSL|COOKIES|HSTS))|GUNICORN|DATABASE_(NAME|USERNAME|PORT))/,
+          /^(DEBUG|DJANGO_(LOGLEVEL|ALLOWED_HOSTS|CSRF|SECURE_(SSL|COOKIES|HSTS))|GUNICORN|DATABASE_(NAME|PORT))/,
         ),
         webMemory: web.memory,
         webPorts: web.ports,

@@ -62,8 +62,8 @@ describe("CaddyProxy", () => {
       { internal: 443, external: 443, ip: "0.0.0.0" },
     ]);
     expect(c.volumes).toContainEqual({
-      volume_name: "${docker_volume.Secrets_Volume_5F7960EB.name}",
-      container_path: "/run/secrets",
+      volume_name: "${docker_volume.Secrets_ProxyVolume_CBD7CF4C.name}",
+      container_path: "/run/secrets/proxy",
       read_only: true,
     });
   });

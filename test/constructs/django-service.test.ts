@@ -47,7 +47,7 @@ describe("DjangoService", () => {
     const json = synthJson(stack);
     const [local] = Object.entries(json.locals as Record<string, string>);
     expect(local[1]).toMatch(
-      /^\$\{substr\(sha1\(jsonencode\(\{"image" = docker_image\.[A-Za-z0-9_]+\.image_id, "env" = \[/,
+      /^\$\{substr\(sha1\(jsonencode\(\{"image" = docker_image\.[A-Za-z0-9_]+\.image_id, .*"web" = \{"env" = \[/,
     );
     expect(local[1]).toContain('"secretsRevision" = "aaaaaaaaaaaa-bbbbbbbbbbbb"');
     for (const p of ["App/Web", "App/Migrate"]) {

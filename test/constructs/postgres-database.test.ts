@@ -18,7 +18,8 @@ describe("PostgresDatabase", () => {
       wait: true,
     });
     expect(db.env).toEqual([
-      "POSTGRES_USER=django",
+      // initdb's superuser is the administrator; the owner is made by the roles one-shot
+      "POSTGRES_USER=django_cdktf_admin",
       "POSTGRES_DB=django",
       "POSTGRES_PASSWORD_FILE=/run/secrets/db/database_password",
     ]);

@@ -100,6 +100,8 @@ describe("DjangoStack", () => {
       // (at its address since the construct library, and at the first release's fixed address)
       expect(json.removed).toEqual([
         { from: "docker_volume.Database_data_volume", lifecycle: { destroy: false } },
+        // (and the single secrets volume of earlier releases: a running app may still mount it)
+        { from: "docker_volume.Secrets_Volume_5F7960EB", lifecycle: { destroy: false } },
         { from: "docker_volume.data_volume", lifecycle: { destroy: false } },
       ]);
     });
@@ -111,7 +113,9 @@ describe("DjangoStack", () => {
       expect(optIn.moved).toEqual([
         { from: "docker_volume.data_volume", to: "docker_volume.Database_data_volume" },
       ]);
-      expect(optIn.removed).toBeUndefined();
+      expect(optIn.removed).toEqual([
+        { from: "docker_volume.Secrets_Volume_5F7960EB", lifecycle: { destroy: false } },
+      ]);
       expect(resource(optIn, "docker_container", "Database/Container").volumes).toContainEqual(
         expect.objectContaining({ volume_name: "${docker_volume.Database_data_volume.name}" }),
       );
@@ -164,10 +168,14 @@ describe("DjangoStack", () => {
         user: "999:999",
         read_only: true,
       });
-      expect(sync.labels).toContainEqual({ label: "django-cdktf.password-revision", value: "bbbbbbbbbbbb" });
+      expect(sync.labels).toContainEqual({
+        label: "django-cdktf.password-revision",
+        value: "bbbbbbbbbbbb-cccccccccccc",
+      });
       // over the shared socket, reading the file itself: the value is in no argument or variable
       expect(sync.command[0]).toContain("-h /var/run/postgresql");
-      expect(sync.command[0]).toContain("\\set pw `cat /run/secrets/db/database_password`");
+      expect(sync.command[0]).toContain("\\set owner_pw `cat /run/secrets/db/database_password`");
+      expect(sync.command[0]).toContain("\\set app_pw `cat /run/secrets/db/database_app_password`");
       expect(sync.env).toBeUndefined();
       expect(db.volumes).toContainEqual({
         volume_name: "${docker_volume.Database_SocketVolume_38826C3C.name}",
@@ -264,6 +272,14 @@ describe("DjangoStack", () => {
           "DATABASE_HOST=db",
           "DATABASE_PORT=5432",
           "DJANGO_SECRET_KEY_FILE=/run/secrets/app/django_secret_key",
+          // the serving app connects as the data-access role, the migrations as the owner
+          "DATABASE_USERNAME=django_app",
+          "DATABASE_PASSWORD_FILE=/run/secrets/app/database_app_password",
+        ]),
+      );
+      expect(migrate.env).toEqual(
+        expect.arrayContaining([
+          "DATABASE_USERNAME=django",
           "DATABASE_PASSWORD_FILE=/run/secrets/app/database_password",
         ]),
       );
@@ -314,12 +330,19 @@ describe("DjangoStack", () => {
           },
         ]),
       );
-      expect(synthesized).toHaveResourceWithProperties(Volume, { name: "django-dev-secrets" });
-      for (const c of [web, migrate, db]) {
-        expect(c.volumes).toContainEqual(
-          expect.objectContaining({ container_path: "/run/secrets", read_only: true }),
-        );
+      // one volume per reader: each container mounts only its own files
+      for (const name of ["django-dev-secrets-app", "django-dev-secrets-migrate", "django-dev-secrets-db"]) {
+        expect(synthesized).toHaveResourceWithProperties(Volume, { name });
       }
+      expect(web.volumes).toEqual([
+        { volume_name: "django-dev-secrets-app", container_path: "/run/secrets/app", read_only: true },
+      ]);
+      expect(migrate.volumes).toEqual([
+        { volume_name: "django-dev-secrets-migrate", container_path: "/run/secrets/app", read_only: true },
+      ]);
+      expect(db.volumes).toContainEqual(
+        expect.objectContaining({ container_path: "/run/secrets/db", read_only: true }),
+      );
     });
 
     it("never appear in the synthesized configuration", () => {
@@ -331,7 +354,7 @@ describe("DjangoStack", () => {
     it("restart the app when an app secret changes, through a label", () => {
       expect(web.labels).toContainEqual({
         label: "django-cdktf.secrets-revision",
-        value: "aaaaaaaaaaaa-bbbbbbbbbbbb",
+        value: "aaaaaaaaaaaa-cccccccccccc-aaaaaaaaaaaa-bbbbbbbbbbbb",
       });
     });
   });

@@ -21,6 +21,11 @@ export function fakeSecrets(environment = "dev"): StackSecrets {
       path: `.secrets/${environment}/database_password`,
       revision: "b".repeat(32),
     },
+    databaseAppPassword: {
+      name: "database_app_password",
+      path: `.secrets/${environment}/database_app_password`,
+      revision: "c".repeat(32),
+    },
   };
 }
 
