@@ -96,7 +96,17 @@ export function withRuntimeConfigLabel(config: ContainerConfig): ContainerConfig
  * nano CPUs); the 3.6.2 bindings predate it, hence the override.
  */
 export function limitCpus(container: Container, cpus: number): void {
-  container.addOverride("cpus", String(cpus));
+  container.addOverride("cpus", canonicalCpus(cpus));
+}
+
+/**
+ * The text the provider reads `cpus` back as (its nanoInt64ToDecimalString): anything else would
+ * differ on every plan and replace the container. 1 -> "1.0", 0.5 -> "0.5", 10 -> "10.".
+ */
+export function canonicalCpus(cpus: number): string {
+  const nine = cpus.toFixed(9);
+  if ((nine.match(/0/g) ?? []).length === 9) return cpus.toFixed(1);
+  return nine.replace(/0+$/, "");
 }
 
 export function cpusProblem(cpus: number): string | undefined {

@@ -7,6 +7,7 @@ import {
   succeeded,
   withRuntimeConfigLabel,
 } from "../../constructs";
+import { canonicalCpus } from "../../constructs/container-options";
 import { bareStack } from "../support/constructs";
 import { synthJson } from "../support/stack";
 
@@ -67,5 +68,17 @@ describe("container options", () => {
         ?.value;
     expect(label(a)).toMatch(/^[0-9a-f]{12}$/);
     expect(label(a)).not.toBe(label(b));
+  });
+});
+
+describe("CPU limits", () => {
+  it.each([
+    [1, "1.0"],
+    [2, "2.0"],
+    [0.5, "0.5"],
+    [1.25, "1.25"],
+    [10, "10."],
+  ])("writes %s CPUs as the provider reads them back (%s), so plans stay clean", (cpus, text) => {
+    expect(canonicalCpus(cpus)).toBe(text);
   });
 });
