@@ -120,6 +120,8 @@ export interface ProjectOptions {
   readonly stack: string;
   /** The tree to copy the project from (e.g. an earlier release). @default this repository */
   readonly from?: string;
+  /** The `node_modules` the copy uses (an earlier release has its own). @default this repository's */
+  readonly nodeModules?: string;
 }
 
 /** A throwaway copy of the project, with its own `.env`, state and secrets. */
@@ -131,8 +133,7 @@ export class Project {
 
   constructor(options: ProjectOptions) {
     this.dir = fs.mkdtempSync(path.join(os.tmpdir(), "django-cdktf-e2e-"));
-    this.copyCode(options.from ?? REPO);
-    fs.symlinkSync(path.join(REPO, "node_modules"), path.join(this.dir, "node_modules"), "dir");
+    this.copyCode(options.from ?? REPO, options.nodeModules);
     this.stack = options.stack;
     this.terraform = options.toolchain.terraform;
     this.writeEnv(options.dotenv);
@@ -144,12 +145,17 @@ export class Project {
     ).env;
   }
 
-  /** Replaces the project's code with the tree at `from`; `.env`, state and secrets stay. */
-  copyCode(from: string): void {
+  /**
+   * Replaces the project's code with the tree at `from`, and its `node_modules` with a link to
+   * `nodeModules`; `.env`, state and secrets stay.
+   */
+  copyCode(from: string, nodeModules = path.join(REPO, "node_modules")): void {
     for (const entry of COPIED) {
       fs.rmSync(path.join(this.dir, entry), { recursive: true, force: true });
       if (fs.existsSync(path.join(from, entry))) copyTree(path.join(from, entry), path.join(this.dir, entry));
     }
+    fs.rmSync(path.join(this.dir, "node_modules"), { force: true });
+    fs.symlinkSync(nodeModules, path.join(this.dir, "node_modules"), "dir");
   }
 
   writeEnv(vars: Record<string, string>): void {

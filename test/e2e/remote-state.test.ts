@@ -79,7 +79,7 @@ describe("state in PostgreSQL (TF_BACKEND=pg)", () => {
   step("deploys with the state in the database, plans no changes after, and destroys", async () => {
     const synth = await project.cli("synth");
     expect(synth.code).toBe(0);
-    const config = fs.readFileSync(project.path(`cdktf.out/stacks/${STACK}/cdk.tf.json`), "utf8");
+    const config = fs.readFileSync(project.path(`cdktf.out/${STACK}/stacks/${STACK}/cdk.tf.json`), "utf8");
     expect(JSON.parse(config).terraform.backend).toEqual({ pg: { schema_name: `${prefix}_${STACK}` } });
     expect(config).not.toContain(connStr);
 

@@ -24,30 +24,40 @@ jest.setTimeout(20 * 60_000);
 const PREVIOUS = "faf97b5";
 const STACK = "up";
 
-function previousTree(): string | undefined {
+/** The previous release's tree with its own dependencies, or why there is none. */
+function previousTree(): { dir: string } | { reason: string } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "django-cdktf-previous-"));
   try {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "django-cdktf-previous-"));
     execFileSync("sh", ["-c", `git -C "$1" archive "$2" | tar -x -C "$3"`, "sh", REPO, PREVIOUS, dir]);
-    return dir;
   } catch {
-    return undefined;
+    fs.rmSync(dir, { recursive: true, force: true });
+    return { reason: `the previous release ${PREVIOUS} is not in this clone's history` };
   }
+  try {
+    // Its own dependencies, from its own lock file (it used packages this release no longer has).
+    execFileSync("npm", ["ci", "--no-audit", "--no-fund"], { cwd: dir, stdio: "pipe", timeout: 10 * 60_000 });
+  } catch (error) {
+    fs.rmSync(dir, { recursive: true, force: true });
+    return { reason: `npm ci of the previous release ${PREVIOUS} failed: ${String(error).slice(0, 400)}` };
+  }
+  return { dir };
 }
 
 const toolchain: Toolchain = detectToolchain();
-const previous = toolchain.ok ? previousTree() : undefined;
 const mirror362 =
   toolchain.ok &&
   toolchain.mirror !== undefined &&
   fs
     .readdirSync(toolchain.mirror)
     .some((host) => fs.existsSync(path.join(toolchain.mirror!, host, "kreuzwerker", "docker", "3.6.2")));
+const tree = toolchain.ok && mirror362 ? previousTree() : undefined;
+const previous = tree && "dir" in tree ? tree.dir : undefined;
 const reason = !toolchain.ok
   ? toolchain.reason
-  : !previous
-    ? `the previous release ${PREVIOUS} is not in this clone's history`
-    : !mirror362
-      ? "the provider mirror holds no kreuzwerker/docker 3.6.2, which the previous release requires"
+  : !mirror362
+    ? "the provider mirror holds no kreuzwerker/docker 3.6.2, which the previous release requires"
+    : tree && "reason" in tree
+      ? tree.reason
       : undefined;
 if (reason) console.warn(`e2e upgrade SKIPPED: ${reason}`);
 const step = reason ? it.skip : it;
@@ -77,7 +87,13 @@ beforeAll(async () => {
     DELETE_DATA_ON_DESTROY: "true",
   };
   proxyImage = images.caddy ?? "caddy:2.10";
-  project = new Project({ toolchain, stack: STACK, from: previous, dotenv: env });
+  project = new Project({
+    toolchain,
+    stack: STACK,
+    from: previous,
+    nodeModules: path.join(previous, "node_modules"),
+    dotenv: env,
+  });
 });
 
 afterAll(async () => {
