@@ -9,7 +9,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { withoutProjectSettings } from "../scripts/lib/sandbox";
+import { COPIED, copyTree, withoutProjectSettings } from "../scripts/lib/sandbox";
 
 const REPO = path.resolve(__dirname, "..");
 const samples = Number(process.argv[2] ?? 7);
@@ -18,14 +18,9 @@ if (!Number.isInteger(samples) || samples < 1 || samples > 100) {
   process.exit(2);
 }
 
-function project(files: Record<string, string>, copy: string[] = []): string {
+function project(files: Record<string, string>, copy: readonly string[] = []): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-synth-"));
-  for (const entry of copy) {
-    fs.cpSync(path.join(REPO, entry), path.join(dir, entry), {
-      recursive: true,
-      filter: (src) => ![".venv", "staticfiles", "__pycache__"].includes(path.basename(src)),
-    });
-  }
+  for (const entry of copy) copyTree(path.join(REPO, entry), path.join(dir, entry));
   for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), text);
   fs.symlinkSync(path.join(REPO, "node_modules"), path.join(dir, "node_modules"), "dir");
   return dir;
@@ -54,15 +49,7 @@ const bare = project({
     "",
   ].join("\n"),
 });
-const ours = project({}, [
-  "main.ts",
-  "cdktf.json",
-  "package.json",
-  "tsconfig.json",
-  "constructs",
-  "scripts",
-  "django-app",
-]);
+const ours = project({}, COPIED);
 
 const env: NodeJS.ProcessEnv = { ...withoutProjectSettings(process.env), CHECKPOINT_DISABLE: "1" };
 
@@ -87,7 +74,9 @@ try {
   }
   const b = median(times.bare);
   const o = median(times.ours);
-  const stacks = fs.readdirSync(path.join(ours, "cdktf.out", "stacks"));
+  const stacks = fs
+    .readdirSync(path.join(ours, "cdktf.out"))
+    .flatMap((env) => fs.readdirSync(path.join(ours, "cdktf.out", env, "stacks")));
   console.log(`npm run synth, ${samples} alternating samples each (medians):`);
   console.log(
     `  bare cdktf app, 1 stack, 1 container:      ${b.toFixed(2)} s  (${times.bare.map((t) => t.toFixed(2)).join(" ")})`,

@@ -526,6 +526,23 @@ async function outputs(ctx: Context, environment: string, stack: string): Promis
   return Object.fromEntries(Object.entries(parsed).map(([k, v]) => [k, String(v.value)]));
 }
 
+/** Whether the stack manages the volume (DELETE_DATA_ON_DESTROY=true) rather than keeping it outside. */
+function managedVolume(dir: string, volume: string): boolean {
+  const config = JSON.parse(fs.readFileSync(path.join(dir, "cdk.tf.json"), "utf8"));
+  return Object.values((config.resource?.docker_volume ?? {}) as Record<string, { name?: string }>).some(
+    (v) => v.name === volume,
+  );
+}
+
+/** Every image tag of the environment's release history (served and built), once it is destroyed. */
+function removeReleaseImages(repo: string): void {
+  const refs = execDocker(["image", "ls", repo, "--format", "{{.Repository}}:{{.Tag}}"])
+    .split("\n")
+    .filter((r) => r && !r.endsWith(":<none>"));
+  for (const ref of refs) execDockerOk(["rmi", ref]);
+  if (refs.length > 0) line(dim(`  removed ${refs.length} image tag(s) of ${repo}`));
+}
+
 /** Tags of the release history, newest first: `<repo>:served-<time>` with the image each names. */
 export function releaseHistory(repo: string): { tag: string; id: string }[] {
   return execDocker(["image", "ls", repo, "--format", "{{.Tag}}\t{{.ID}}"])
@@ -627,6 +644,7 @@ export async function destroy(ctx: Context, environment: string): Promise<void> 
         throw new CommandFailed("not destroyed", 1);
       }
     }
+    const history = (await outputs(ctx, environment, appStack(environment))).release_history;
     for (const p of plans) {
       if (!p.changes) continue;
       const outcome = await apply(ctx, p, true);
@@ -636,7 +654,21 @@ export async function destroy(ctx: Context, environment: string): Promise<void> 
         throw new CommandFailed(`${environment}: destroy failed`, ctx.interrupted() ? 130 : 1);
       }
     }
+    if (history) removeReleaseImages(history);
     line(green(`${environment}: destroyed`));
+    const volume = databaseSpec(stackDir(ctx.root, environment, environment))?.volume;
+    if (volume && execDockerOk(["volume", "inspect", volume])) {
+      line(
+        managedVolume(stackDir(ctx.root, environment, environment), volume)
+          ? yellow(
+              `  kept the data volume ${volume}: DELETE_DATA_ON_DESTROY=true takes effect once a deploy has adopted the volume. ` +
+                `Deploy with it set, then destroy again; or delete it yourself: docker volume rm ${volume}`,
+            )
+          : dim(
+              `  kept the data volume ${volume} (a later deploy uses it again; docker volume rm ${volume} deletes it)`,
+            ),
+      );
+    }
   } finally {
     release();
   }

@@ -14,6 +14,7 @@ import { execDocker, execDockerOk } from "../lib/docker";
 import { Context, deploy } from "./commands";
 import { containersOf, inspectContainer } from "./diagnose";
 import { CommandFailed } from "./errors";
+import { acquire } from "./lock";
 import { databaseSpec } from "./preflight";
 import { stackDir, synth } from "./synth";
 import { bold, dim, green, interactive, line, red, yellow } from "./ui";
@@ -25,7 +26,6 @@ interface Facts {
   readonly db: NonNullable<ReturnType<typeof databaseSpec>>;
   readonly proxy?: string;
   readonly backendNetwork: string;
-  readonly secretsVolume: string;
   readonly web?: string;
 }
 
@@ -51,14 +51,12 @@ async function facts(ctx: Context, environment: string): Promise<Facts> {
     name: string;
     internal?: boolean;
   }[];
-  const volumes = Object.values(infra.resource?.docker_volume ?? {}) as { name: string }[];
   return {
     environment,
     url: String(app.output?.app_url?.value ?? ""),
     db,
     proxy: containers.find((c) => roleOf(c) === "proxy")?.name,
     backendNetwork: networks.find((n) => n.internal)?.name ?? `${db.container.replace(/-db$/, "")}-backend`,
-    secretsVolume: volumes.find((v) => /-secrets$/.test(v.name))?.name ?? "",
     web: containersOf(`${environment}-app`, "web").find((n) => inspectContainer(n)?.status === "running"),
   };
 }
@@ -154,8 +152,10 @@ export async function manage(ctx: Context, environment: string): Promise<void> {
     "ALL",
     "--security-opt",
     "no-new-privileges:true",
-    "-v",
-    `${f.secretsVolume}:/run/secrets:ro`,
+    // the release's own volumes (its secret files, media), as it mounts them
+    ...(inspect.Mounts as { Type: string; Name?: string; Destination: string; RW: boolean }[])
+      .filter((m) => m.Type === "volume" && m.Name)
+      .flatMap((m) => ["-v", `${m.Name}:${m.Destination}${m.RW ? "" : ":ro"}`]),
     ...env.flatMap((e) => ["-e", e]),
     inspect.Config.Image,
     "manage",
@@ -254,6 +254,8 @@ export async function restore(ctx: Context, environment: string): Promise<void> 
   const webs = containersOf(`${environment}-app`, "web").filter(
     (n) => inspectContainer(n)?.status === "running",
   );
+  // not while a deploy or another restore of this environment runs
+  const release = acquire(path.join(ctx.root, "cdktf.out"), environment, "restore");
   line(bold(`${environment}: restoring ${path.basename(file)}`));
   for (const w of webs) execDocker(["stop", w]);
   line(dim(`  stopped the app (${webs.join(", ") || "none running"})`));
@@ -268,7 +270,10 @@ export async function restore(ctx: Context, environment: string): Promise<void> 
         "pg_restore",
         "--clean",
         "--if-exists",
+        // objects owned by this environment's owner role; the app role's grants come from its
+        // default privileges, so a dump from another environment (other role names) restores too
         "--no-owner",
+        "--no-privileges",
         "--exit-on-error",
         "-U",
         f.db.user,
@@ -282,6 +287,7 @@ export async function restore(ctx: Context, environment: string): Promise<void> 
   } finally {
     for (const w of webs) execDocker(["start", w]);
     line(dim(`  started the app again`));
+    release();
   }
   line(green(`${environment}: restored; ${f.url}`));
 }

@@ -21,7 +21,8 @@ import { REPO, execDocker } from "./docker";
 import { RunOptions, RunResult, run } from "./process";
 
 export { REPO };
-const COPIED = [
+/** What a copy of the project holds: its code, without node_modules, state or secrets. */
+export const COPIED = [
   "main.ts",
   "cdktf.json",
   "package.json",
@@ -105,7 +106,7 @@ export async function freePort(): Promise<number> {
   });
 }
 
-function copyTree(from: string, to: string): void {
+export function copyTree(from: string, to: string): void {
   fs.cpSync(from, to, {
     recursive: true,
     filter: (src) => !NOT_COPIED.has(path.basename(src)),

@@ -204,11 +204,14 @@ describe("cdktf lifecycle against a real Docker engine", () => {
       expect(execDockerOk(["inspect", web])).toBe(false);
       expect(execDockerOk(["inspect", `${prefix}-${STACK}-proxy`])).toBe(false);
       expect(execDockerOk(["volume", "inspect", volume()])).toBe(true);
+      expect(destroy.output).toContain(`kept the data volume ${volume()}`);
+      // the release history's tags go with the environment
+      expect(execDocker(["image", "ls", `${prefix}-${STACK}-web`, "--format", "{{.Tag}}"])).toBe("");
 
       const deploy = await project.cli("deploy", ["--auto-approve"]);
       expectSuccess(deploy);
       figures.push(
-        `deploy to ready onto an existing data volume (image cached): ${deploy.seconds.toFixed(1)} s`,
+        `deploy to ready onto an existing data volume (build cache warm): ${deploy.seconds.toFixed(1)} s`,
       );
       expect(usernames()).toContain("before_change");
     },
@@ -292,7 +295,9 @@ describe("cdktf lifecycle against a real Docker engine", () => {
 
     project.writeEnv({ ...baseEnv, DELETE_DATA_ON_DESTROY: "true" });
     expectSuccess(await project.cli("deploy", ["--auto-approve"]));
-    expectSuccess(await project.cli("destroy", ["--auto-approve"]));
+    const destroy = await project.cli("destroy", ["--auto-approve"]);
+    expectSuccess(destroy);
     expect(execDockerOk(["volume", "inspect", volume()])).toBe(false);
+    expect(destroy.output).not.toContain("kept the data volume");
   });
 });

@@ -62,6 +62,7 @@ beforeAll(async () => {
       APP_PORT: String(appPort),
       PYTHON_IMAGE: images.python,
       POSTGRES_IMAGE: images.postgres,
+      PROXY_IMAGE: images.caddy ?? "caddy:2.10",
       TF_BACKEND: "pg",
       DELETE_DATA_ON_DESTROY: "true",
     },

@@ -124,13 +124,19 @@ describe("upgrading a stack deployed by the previous release", () => {
       `upgrade plan:\n  ${changes.map((rc) => `${rc.change.actions.join("+")} ${rc.address}`).join("\n  ")}`,
     );
     const touched = (pattern: RegExp) => changes.filter((rc) => pattern.test(rc.address));
-    // the database container and its volume: no delete, no create
-    for (const rc of [...touched(/^docker_container\.Database_Container_/), ...touched(/^docker_volume\./)]) {
+    // no volume is deleted or replaced (the previous release's secrets volume is forgotten)
+    for (const rc of touched(/^docker_volume\./)) {
       expect({ address: rc.address, actions: rc.change.actions }).toEqual({
         address: rc.address,
         actions: expect.not.arrayContaining(["delete"]),
       });
     }
+    // The database container is replaced once, and the plan says so: it now runs with the
+    // socket-only administrator and mounts only its own secrets (the least-privilege roles). Its
+    // data volume stays as it is.
+    expect(touched(/^docker_container\.Database_Container_/).map((rc) => rc.change.actions)).toEqual([
+      ["delete", "create"],
+    ]);
     const volume = (plan.resource_changes ?? []).find(
       (rc) => rc.address === "docker_volume.Database_data_volume",
     ) as { previous_address?: string; change: { actions: string[] } } | undefined;
@@ -138,16 +144,41 @@ describe("upgrading a stack deployed by the previous release", () => {
       previous_address: "docker_volume.data_volume",
       change: { actions: ["no-op"] },
     });
+    // a diff changes nothing
     expect(execDocker(["inspect", "-f", "{{.Id}}", db()])).toBe(dbId);
   });
 
   step(
-    "the upgrade deploys, keeps the database container and the rows, and a second diff is clean",
+    "the upgrade deploys, keeps the data volume and the rows, moves the roles, and a second diff is clean",
     async () => {
-      const dbId = execDocker(["inspect", "-f", "{{.Id}}", db()]);
+      const dataVolume = execDocker([
+        "volume",
+        "inspect",
+        "-f",
+        "{{.CreatedAt}}",
+        `${prefix}-${STACK}-pgdata`,
+      ]);
       expectSuccess(await project.cli("deploy", ["--auto-approve"]));
-      expect(execDocker(["inspect", "-f", "{{.Id}}", db()])).toBe(dbId);
+      expect(execDocker(["volume", "inspect", "-f", "{{.CreatedAt}}", `${prefix}-${STACK}-pgdata`])).toBe(
+        dataVolume,
+      );
       expect(rows()).toBe("kept");
+      // the previous release's app role was the superuser initdb made: it steps aside (no login),
+      // the owner and the app role are no superusers, administration is over the socket only
+      expect(
+        psql(
+          db(),
+          "SELECT rolname || ':' || rolsuper || ':' || rolcanlogin FROM pg_roles WHERE rolname LIKE 'django%' ORDER BY 1",
+        ),
+      ).toBe(
+        [
+          "django:false:true",
+          "django_app:false:true",
+          "django_cdktf_admin:true:true",
+          "django_cdktf_bootstrap:true:false",
+        ].join("\n"),
+      );
+      expect(psql(db(), "SELECT tableowner FROM pg_tables WHERE tablename = 'upgrade_probe'")).toBe("django");
       expect((await httpStatus(`${url}/readyz`)).status).toBe(200);
       const diff = await project.cli("diff");
       expectSuccess(diff);
