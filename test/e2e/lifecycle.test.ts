@@ -9,10 +9,10 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { execDocker, execDockerOk, removeDockerObjects, standInImages } from "../../scripts/lib/docker";
+import { execDocker, execDockerOk, removeDockerObjects } from "../../scripts/lib/docker";
 import { httpStatus } from "../../scripts/lib/http";
-import { expectSuccess, psql } from "../support/e2e";
-import { detectToolchain, freePort, Project, Toolchain } from "../../scripts/lib/sandbox";
+import { expectSuccess, psql, standInProject } from "../support/e2e";
+import { detectToolchain, Project, Toolchain } from "../../scripts/lib/sandbox";
 
 jest.setTimeout(20 * 60_000);
 
@@ -27,18 +27,7 @@ const figures: string[] = [];
 
 beforeAll(async () => {
   if (!toolchain.ok) return;
-  const images = await standInImages();
-  const port = await freePort();
-  prefix = `e2e${process.pid}`;
-  url = `http://127.0.0.1:${port}`;
-  baseEnv = {
-    ENVIRONMENTS: STACK,
-    PROJECT_NAME: prefix,
-    APP_PORT: String(port),
-    PYTHON_IMAGE: images.python,
-    POSTGRES_IMAGE: images.postgres,
-    PROXY_IMAGE: images.caddy ?? "caddy:2.10",
-  };
+  ({ prefix, url, env: baseEnv } = await standInProject(STACK));
   project = new Project({ toolchain, stack: STACK, dotenv: baseEnv });
   console.log(`e2e lifecycle with ${toolchain.summary}, in ${project.dir}`);
 });

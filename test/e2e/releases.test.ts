@@ -11,11 +11,11 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { execDocker, execDockerOk, removeDockerObjects, standInImages } from "../../scripts/lib/docker";
+import { execDocker, execDockerOk, removeDockerObjects } from "../../scripts/lib/docker";
 import { PollResult, httpStatus, startPolling } from "../../scripts/lib/http";
 import { run } from "../../scripts/lib/process";
 import { Project, Toolchain, detectToolchain, freePort } from "../../scripts/lib/sandbox";
-import { expectSuccess } from "../support/e2e";
+import { expectSuccess, standInProject } from "../support/e2e";
 
 jest.setTimeout(20 * 60_000);
 
@@ -31,19 +31,8 @@ const figures: string[] = [];
 
 beforeAll(async () => {
   if (!toolchain.ok) return;
-  const images = await standInImages();
-  const port = await freePort();
-  prefix = `rel${process.pid}`;
-  url = `http://127.0.0.1:${port}/`;
-  baseEnv = {
-    ENVIRONMENTS: STACK,
-    PROJECT_NAME: prefix,
-    APP_PORT: String(port),
-    PYTHON_IMAGE: images.python,
-    POSTGRES_IMAGE: images.postgres,
-    PROXY_IMAGE: images.caddy ?? "caddy:2.10",
-    DELETE_DATA_ON_DESTROY: "true",
-  };
+  ({ prefix, url, env: baseEnv } = await standInProject(STACK, { DELETE_DATA_ON_DESTROY: "true" }));
+  url = `${url}/`;
   project = new Project({ toolchain, stack: STACK, dotenv: baseEnv });
   expectSuccess(await project.cli("deploy", ["--auto-approve"]));
 });

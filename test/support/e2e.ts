@@ -1,6 +1,7 @@
 /** Helpers for the end-to-end suites. */
-import { execDocker } from "../../scripts/lib/docker";
+import { execDocker, standInImages } from "../../scripts/lib/docker";
 import { RunResult } from "../../scripts/lib/process";
+import { freePort } from "../../scripts/lib/sandbox";
 
 /** Fails the test with the tail of the command's output when it did not exit 0. */
 export function expectSuccess(result: RunResult): void {
@@ -11,4 +12,30 @@ export function expectSuccess(result: RunResult): void {
 /** Runs SQL in a database container as the app's role, over the server's socket; returns the rows. */
 export function psql(container: string, sql: string, role = "django", database = "django"): string {
   return execDocker(["exec", container, "psql", "-U", role, "-d", database, "-tAc", sql]);
+}
+
+/**
+ * The settings of a one-environment project on the stand-in images, on a free port: its docker
+ * objects are named `<environment><pid>-...`, so that runs side by side never clash.
+ */
+export async function standInProject(
+  environment: string,
+  extra: Record<string, string> = {},
+): Promise<{ prefix: string; url: string; env: Record<string, string> }> {
+  const images = await standInImages();
+  const port = await freePort();
+  const prefix = `${environment}${process.pid}`;
+  return {
+    prefix,
+    url: `http://127.0.0.1:${port}`,
+    env: {
+      ENVIRONMENTS: environment,
+      PROJECT_NAME: prefix,
+      APP_PORT: String(port),
+      PYTHON_IMAGE: images.python,
+      POSTGRES_IMAGE: images.postgres,
+      PROXY_IMAGE: images.caddy ?? "caddy:2.10",
+      ...extra,
+    },
+  };
 }
