@@ -6,12 +6,12 @@
 #   bash bench/image/run.sh [READINESS_SAMPLES]      (default 5)
 #
 # For each image: bytes added above the base image; cold build time (images removed, build cache
-# pruned, --no-cache); rebuild time after a one-line edit of a Python source file, and whether the
+# not used: --no-cache); rebuild time after a one-line edit of a Python source file, and whether the
 # dependency install step re-ran. For ours: time from `docker run` to /readyz answering 200, beside
 # a postgres stand-in with migrations applied first.
 #
-# Warning: a cold build needs a clean engine, so this prunes ALL build cache (`docker builder prune
-# -af`) and dangling images on the engine, not only its own.
+# A cold build is `--no-cache`: nothing else on the engine is pruned; the benchmark removes only
+# its own images (their untagged layers go with them).
 set -euo pipefail
 
 samples=${1:-5}
@@ -62,8 +62,6 @@ build() { # build NAME [docker build flags]: prints seconds; the log goes to $wo
 
 clean_engine() {
   docker rmi -f "$id-seed" "$id-ours" >/dev/null 2>&1 || true
-  docker image prune -f >/dev/null # untagged intermediate images: the classic builder's cache
-  docker builder prune -af >/dev/null 2>&1 # (its stderr: the CLI's notice that buildx is missing)
 }
 
 # "yes" when the classic builder ran the `pip ... install -r requirements` step, "no" when cached.
