@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds OpenTofu from the Go module proxy into .tools/bin/tofu, for machines that have neither
-# terraform nor tofu and cannot download release binaries. Needs Go (1.24+) and a few minutes.
+# terraform nor tofu and cannot download release binaries. Needs Go (1.24+); about 6 minutes on 2 cores.
 # `go install` refuses modules with replace directives, so the module is downloaded and built as
 # the main module instead.
 set -euo pipefail
@@ -16,6 +16,7 @@ if [[ -x $out ]] && "$out" version 2>/dev/null | grep -q "${version#v}"; then
   exit 0
 fi
 command -v go >/dev/null || { echo "install-opentofu: Go is not installed; install Go 1.24+ first" >&2; exit 1; }
+echo "install-opentofu: downloading github.com/opentofu/opentofu@$version from the Go module proxy (about a minute)" >&2
 dir=$(go mod download -json "github.com/opentofu/opentofu@$version" | sed -n 's/^\s*"Dir": "\(.*\)",$/\1/p')
 [[ -d $dir ]] || { echo "install-opentofu: could not download github.com/opentofu/opentofu@$version" >&2; exit 1; }
 work=$(mktemp -d)
@@ -23,6 +24,6 @@ trap 'chmod -R u+w "$work"; rm -rf "$work"' EXIT
 cp -r "$dir/." "$work"
 chmod -R u+w "$work"
 mkdir -p "$(dirname "$out")"
-echo "install-opentofu: building OpenTofu $version (a few minutes)" >&2
+echo "install-opentofu: building OpenTofu $version: about 6 minutes on 2 cores, longer on fewer" >&2
 (cd "$work" && CGO_ENABLED=0 GOFLAGS=-buildvcs=false go build -trimpath -ldflags "-s -w" -o "$out" ./cmd/tofu)
 "$out" version >&2
