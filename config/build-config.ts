@@ -6,8 +6,18 @@
  */
 import { isIP } from "net";
 import { isUnpinnedImage, parseImageReference } from "../constructs/image-reference";
-import { Check, Reader } from "./reader";
+import { ADMIN_ROLE, BOOTSTRAP_ROLE } from "../constructs/contracts";
+import {
+  entryConfig,
+  entryPortClashes,
+  entryProblems,
+  readEntryPoint,
+  readEntrySettings,
+} from "./entry-config";
+import { ProjectContext, REPOSITORY_ROOT, readProject, readProjectStack } from "./project-config";
+import { Check, Reader, shownValue } from "./reader";
 import { SETTINGS } from "./settings";
+import { readSwarm } from "./swarm-config";
 import { typoWarnings } from "./typos";
 import {
   AppConfig,
@@ -58,6 +68,15 @@ const httpUrlProblem: Check = (v) => {
   return undefined;
 };
 
+/** A role the stack can create: not reserved by PostgreSQL or the stack, with room for the app role's `_app`. */
+function roleNameProblem(v: string): string | undefined {
+  if (/^pg_/i.test(v)) return "must not start with pg_ (PostgreSQL reserves those role names)";
+  if ([ADMIN_ROLE, BOOTSTRAP_ROLE].includes(v.toLowerCase()))
+    return `must not be ${v.toLowerCase()} (the stack's own administration role)`;
+  if (v.length > 59) return "must be at most 59 characters (the app's role is <username>_app)";
+  return undefined;
+}
+
 /** The rule of Django's `check --deploy` (security.W009), so a key Django calls weak never ships. */
 /** Keys published in tutorials, templates and this project's own examples: never secret. */
 const PUBLIC_KEYS = [
@@ -96,7 +115,9 @@ function readGlobal(input: ConfigInput, r: Reader) {
     seen.add(e);
   }
   if (environments.length === 0) {
-    r.errors.push('ENVIRONMENTS must name at least one environment, e.g. "dev"');
+    const got = r.raw("ENVIRONMENTS");
+    if (got) r.fail("ENVIRONMENTS", got, 'must name at least one environment, e.g. "dev"');
+    else r.errors.push('ENVIRONMENTS must name at least one environment, e.g. "dev"');
   }
   const projectName = r.string("PROJECT_NAME", (v) =>
     PROJECT_NAME.test(v)
@@ -130,7 +151,8 @@ function readGlobal(input: ConfigInput, r: Reader) {
       }
     }
   }
-  return { environments, projectName, secretsDir, backend, backups };
+  const project = readProject(r, input.rootDir ?? REPOSITORY_ROOT, { secretsDir, backupDir: backups.dir });
+  return { environments, projectName, secretsDir, backend, backups, project };
 }
 
 function readBackend(r: Reader, projectName: string): BackendConfig {
@@ -146,7 +168,8 @@ function readBackend(r: Reader, projectName: string): BackendConfig {
     projectName,
   );
   const required = (name: string, value: string): string => {
-    if (value === "") r.errors.push(`${name} must be set when TF_BACKEND=${type}`);
+    // a value that was given but refused has its own message
+    if (value === "" && !r.raw(name)) r.errors.push(`${name} must be set when TF_BACKEND=${type}`);
     return value;
   };
   switch (type) {
@@ -208,11 +231,12 @@ function readProxy(r: Reader, index: number, port: number, environment: string):
     ["acme", "internal", "files"].includes(v) ? undefined : "must be one of acme, internal, files",
   );
   const email = r.string("ACME_EMAIL", (v) => (EMAIL.test(v) ? undefined : "must be an email address"));
-  const httpsPort = r.int("APP_HTTPS_PORT", 8443 + index);
+  const entry = readEntryPoint(r, environment);
+  const httpsPort = entry.httpsPort ?? r.int("APP_HTTPS_PORT", 8443 + index);
   const where = `for environment "${environment}"`;
   if (domain && !enabled) {
     r.errors.push(
-      `DOMAIN is set but PROXY is off ${where}: HTTPS is served by the proxy; set PROXY=true or unset DOMAIN`,
+      `DOMAIN=${domain} is set but PROXY=${r.raw("PROXY")?.value.trim()} ${where}: HTTPS is served by the proxy; set PROXY=true or unset DOMAIN`,
     );
   }
   if (!domain) {
@@ -220,7 +244,7 @@ function readProxy(r: Reader, index: number, port: number, environment: string):
       if (r.raw(name))
         r.warnings.push(`${name} has no effect without DOMAIN ${where}; set DOMAIN to serve HTTPS`);
     }
-  } else if (httpsPort === port) {
+  } else if (entry.entryPoint === "own" && httpsPort === port) {
     r.errors.push(
       `APP_HTTPS_PORT and APP_PORT are both ${port} ${where}; give HTTPS its own port (443 for a public site)`,
     );
@@ -242,7 +266,7 @@ function readProxy(r: Reader, index: number, port: number, environment: string):
   } else {
     tls = { mode: "acme", email: email || undefined };
   }
-  return { enabled, image, domain, tls, httpsPort };
+  return { enabled, image, domain, tls, httpsPort, entryPoint: entry.entryPoint };
 }
 
 /**
@@ -281,7 +305,14 @@ function appUrl(
   return `http://${host ?? ip}${suffix}/`;
 }
 
-function readStack(r: Reader, environment: string, index: number, projectName: string): StackConfig {
+function readStack(
+  r: Reader,
+  environment: string,
+  index: number,
+  projectName: string,
+  input: ConfigInput,
+  project: ProjectContext,
+): StackConfig {
   const bindAddress = r.string("APP_BIND_ADDRESS", (v) =>
     isIP(v) ? undefined : "must be an IP address of the Docker host, e.g. 127.0.0.1 or 0.0.0.0",
   );
@@ -305,6 +336,7 @@ function readStack(r: Reader, environment: string, index: number, projectName: s
     ? `https://${proxy.domain}${proxy.httpsPort === 443 ? "" : `:${proxy.httpsPort}`}`
     : undefined;
   const app: AppSettings = {
+    ...readProjectStack(r, input, environment, project),
     bindAddress,
     port,
     memoryMb: r.int("APP_MEMORY_MB"),
@@ -358,7 +390,7 @@ function readStack(r: Reader, environment: string, index: number, projectName: s
     memoryMb: r.int("POSTGRES_MEMORY_MB"),
     cpus: Number(r.string("POSTGRES_CPUS", cpusCheck)),
     name: r.string("DATABASE_NAME", identifier),
-    username: r.string("DATABASE_USERNAME", identifier),
+    username: r.string("DATABASE_USERNAME", (v) => identifier(v) ?? roleNameProblem(v)),
     host: r.string("DATABASE_HOST", (v) =>
       ["localhost", "127.0.0.1", "::1"].includes(v)
         ? "must name the database container on the private network (e.g. db), not the app's own loopback"
@@ -388,13 +420,18 @@ function readStack(r: Reader, environment: string, index: number, projectName: s
     }
   }
   if (debug) {
+    const got = r.raw("DEBUG")!;
+    const given = `got ${shownValue(got.value)} (set in ${got.source})`;
     unsafe(
-      `DEBUG is on for environment "${environment}", which is a production environment (by ${kindSource}); set DEBUG=false`,
+      kind === "production"
+        ? `DEBUG is on for environment "${environment}", which is a production environment (by ${kindSource}), ${given}; set DEBUG=false`
+        : `DEBUG is on for environment "${environment}" (a development environment${r.raw("ENVIRONMENT_KIND") ? ", by ENVIRONMENT_KIND=development" : ""}), ${given}: pages show settings and code on errors; never use it in production`,
     );
   }
   if (kind === "production" && app.allowedHosts.length === 0) {
+    const got = r.raw("DJANGO_ALLOWED_HOSTS");
     r.errors.push(
-      `DJANGO_ALLOWED_HOSTS names no host for environment "${environment}", a production environment; set the host names users reach, e.g. DJANGO_ALLOWED_HOSTS=app.example.com`,
+      `DJANGO_ALLOWED_HOSTS names no host${got ? `, got ${shownValue(got.value)} (set in ${got.source})` : ""} for environment "${environment}", a production environment; set the host names users reach, e.g. DJANGO_ALLOWED_HOSTS=app.example.com`,
     );
   }
   const pw = secrets.databasePassword;
@@ -408,15 +445,18 @@ function readStack(r: Reader, environment: string, index: number, projectName: s
       `APP_BIND_ADDRESS=${bindAddress} publishes the app on every interface, but DJANGO_ALLOWED_HOSTS is the default (localhost only) for environment "${environment}"; set it to the host names users will reach`,
     );
   }
+  const target = readSwarm(r, environment, app, proxy);
   return {
     environment,
+    project: project.settings,
     kind,
     projectName,
     namePrefix: `${projectName}-${environment}`,
-    app,
+    app: target.app,
     proxy,
     database,
     secrets,
+    ...(target.swarm ? { swarm: target.swarm } : {}),
   };
 }
 
@@ -427,12 +467,18 @@ export interface BuildOptions {
    * @default every environment in ENVIRONMENTS
    */
   readonly only?: readonly string[];
+  /**
+   * Check the shared entry point too (its stack is being built), as when an environment it serves is
+   * wanted. @default false
+   */
+  readonly entry?: boolean;
 }
 
 /** Reads and validates everything; returns all problems at once. */
 export function buildConfig(input: ConfigInput, options: BuildOptions = {}): ConfigResult {
   const global = new Reader(input, null);
-  const { environments, projectName, secretsDir, backend, backups } = readGlobal(input, global);
+  const { environments, projectName, secretsDir, backend, backups, project } = readGlobal(input, global);
+  const entrySettings = readEntrySettings(global, imageProblem);
   const errors = [...global.errors];
   const warnings = [...typoWarnings(input, environments), ...global.warnings];
   for (const file of input.unreadFiles ?? []) {
@@ -463,22 +509,28 @@ export function buildConfig(input: ConfigInput, options: BuildOptions = {}): Con
   const stacks: StackConfig[] = [];
   environments.forEach((environment, index) => {
     const r = new Reader(input, environment);
-    stacks.push(readStack(r, environment, index, projectName));
+    stacks.push(readStack(r, environment, index, projectName, input, project));
     if (!wanted(environment)) return;
     errors.push(...r.errors);
     warnings.push(...r.warnings);
   });
   errors.push(...clashes(stacks, wanted));
+  if (options.entry || stacks.some((s) => wanted(s.environment) && s.proxy.entryPoint === "shared"))
+    errors.push(...entryProblems(entrySettings, stacks));
+  // an environment with its own ports, deployed while others use the entry point: its ports must be free
+  else errors.push(...entryPortClashes(entrySettings, stacks, wanted));
   const uniqueWarnings = [...new Set(warnings)];
   if (errors.length > 0) return { ok: false, errors: [...new Set(errors)], warnings: uniqueWarnings };
   return {
     ok: true,
     config: {
       projectName,
+      project: project.settings,
       secretsDir,
       backend,
       backups,
       stacks: stacks.filter((s) => wanted(s.environment)),
+      entry: entryConfig(projectName, entrySettings, stacks),
     },
     warnings: uniqueWarnings,
   };
@@ -486,7 +538,8 @@ export function buildConfig(input: ConfigInput, options: BuildOptions = {}): Con
 
 /** The host ports an environment publishes, by the setting that chose each. */
 function publishedPorts(stack: StackConfig): { setting: string; port: number }[] {
-  if (!stack.proxy.enabled) return [];
+  // behind the shared entry point, an environment publishes nothing (entry-config.ts checks its ports)
+  if (!stack.proxy.enabled || stack.proxy.entryPoint === "shared") return [];
   const ports = [{ setting: "APP_PORT", port: stack.app.port }];
   if (stack.proxy.domain) ports.push({ setting: "APP_HTTPS_PORT", port: stack.proxy.httpsPort });
   return ports;

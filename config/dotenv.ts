@@ -25,8 +25,20 @@ type Lookup = (name: string) => string | undefined;
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_.]*/;
 
+/** How deep `${A:-${B:-...}}` may nest: far beyond any real file, well within the call stack. */
+const MAX_NESTING = 20;
+
 /** Interpolates `${...}` and `$NAME` in a value; `fail` receives a required variable's message. */
-export function interpolate(value: string, lookup: Lookup, fail: (message: string) => void): string {
+export function interpolate(
+  value: string,
+  lookup: Lookup,
+  fail: (message: string) => void,
+  nesting = 0,
+): string {
+  if (nesting > MAX_NESTING) {
+    fail(`\${...} is nested more than ${MAX_NESTING} levels deep; simplify the value`);
+    return "";
+  }
   let out = "";
   let i = 0;
   while (i < value.length) {
@@ -51,10 +63,13 @@ export function interpolate(value: string, lookup: Lookup, fail: (message: strin
         j++;
       }
       if (depth !== 0) {
-        out += value.slice(i);
+        // docker compose refuses it too ("invalid interpolation format")
+        fail(
+          `${JSON.stringify(value.slice(i, i + 20))} opens \${ without a closing }; close it, or write $$ for a literal $`,
+        );
         break;
       }
-      out += braced(value.slice(i + 2, j - 1), lookup, fail);
+      out += braced(value.slice(i + 2, j - 1), lookup, fail, nesting);
       i = j;
       continue;
     }
@@ -70,7 +85,7 @@ export function interpolate(value: string, lookup: Lookup, fail: (message: strin
   return out;
 }
 
-function braced(expr: string, lookup: Lookup, fail: (message: string) => void): string {
+function braced(expr: string, lookup: Lookup, fail: (message: string) => void, nesting: number): string {
   const m = /^([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?+])([\s\S]*))?$/.exec(expr);
   if (!m) {
     fail(`\${${expr}} is not a variable reference (use \${NAME}, \${NAME:-default}, ...)`);
@@ -80,7 +95,7 @@ function braced(expr: string, lookup: Lookup, fail: (message: string) => void): 
   const value = lookup(name);
   const set = value !== undefined;
   const nonEmpty = set && value !== "";
-  const word = () => interpolate(arg, lookup, fail);
+  const word = () => interpolate(arg, lookup, fail, nesting + 1);
   switch (op) {
     case undefined:
       return value ?? "";
@@ -100,6 +115,9 @@ function braced(expr: string, lookup: Lookup, fail: (message: string) => void): 
   }
 }
 
+/** Errors listed per file before the rest are summed up. */
+const MAX_ERRORS = 10;
+
 const ESCAPES: Record<string, string> = { n: "\n", r: "\r", t: "\t", "\\": "\\", '"': '"', "'": "'" };
 
 export function parseDotenv(
@@ -111,7 +129,20 @@ export function parseDotenv(
   const lineOf: Record<string, number> = {};
   const errors: string[] = [];
   const warnings: string[] = [];
-  const src = text.replace(/\r\n/g, "\n");
+  // a byte order mark (some Windows editors write one) is not part of the first name
+  const src = text.replace(/^\uFEFF/, "").replace(/\r\n/g, "\n");
+  // eslint-disable-next-line no-control-regex -- a NUL byte is what marks binary data
+  const binary = /[\u0000\uFFFD]/.exec(src);
+  if (binary) {
+    const at = src.slice(0, binary.index).split("\n").length;
+    return {
+      vars,
+      errors: [
+        `${name} holds binary data (${binary[0] === "\u0000" ? "a NUL byte" : "bytes that are not UTF-8"} on line ${at}), not KEY=value lines; make it a UTF-8 text file`,
+      ],
+      warnings,
+    };
+  }
   let pos = 0;
   let line = 1;
   const lookup: Lookup = (n) => env[n] ?? vars[n];
@@ -176,7 +207,7 @@ export function parseDotenv(
     }
     advance(pos + 1);
     advance(pos + /^[ \t]*/.exec(src.slice(pos))![0].length);
-    const fail = (message: string) => errors.push(`${name} line ${startLine}: ${message}`);
+    const fail = (message: string) => errors.push(`${name} line ${startLine} (${key}): ${message}`);
     let value: string;
     const quote = src[pos];
     if (quote === '"' || quote === "'") {
@@ -234,5 +265,13 @@ export function parseDotenv(
     vars[key] = value;
     lineOf[key] = startLine;
   }
-  return { vars, errors, warnings };
+  // a file of many bad lines (not a .env at all) is summed up, not listed line by line
+  const shown =
+    errors.length > MAX_ERRORS
+      ? [
+          ...errors.slice(0, MAX_ERRORS),
+          `${name}: ${errors.length - MAX_ERRORS} more lines like these; is it the right file?`,
+        ]
+      : errors;
+  return { vars, errors: shown, warnings };
 }

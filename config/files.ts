@@ -28,7 +28,7 @@ export function readSmallFile(file: string, maxBytes: number): string {
   if (/^\/(proc|sys|dev)\//.test(fs.realpathSync(file)))
     throw new FileProblem("it is a kernel file, not a file of yours");
   if (stat.size > maxBytes)
-    throw new FileProblem(`it is ${stat.size} bytes, more than the ${maxBytes} a setting can be`);
+    throw new FileProblem(`it is ${stat.size} bytes, more than the ${maxBytes} allowed`);
   let fd: number;
   try {
     fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
@@ -41,7 +41,7 @@ export function readSmallFile(file: string, maxBytes: number): string {
   try {
     const buffer = Buffer.alloc(maxBytes + 1);
     const read = fs.readSync(fd, buffer, 0, buffer.length, 0);
-    if (read > maxBytes) throw new FileProblem(`it is more than the ${maxBytes} bytes a setting can be`);
+    if (read > maxBytes) throw new FileProblem(`it is more than the ${maxBytes} bytes allowed`);
     return buffer.subarray(0, read).toString("utf8");
   } finally {
     fs.closeSync(fd);

@@ -9,7 +9,7 @@ export { loadConfig } from "./load-config";
 export type { LoadResult } from "./load-config";
 export { envSuffix } from "./reader";
 export { materializeSecrets, secretRevision } from "./secret-store";
-export type { StackSecrets, StoredSecret } from "./secret-store";
+export type { EnvironmentSecrets, StackSecrets, StoredSecret } from "./secret-store";
 export {
   FOREIGN_NAMES,
   OWN_PREFIXES,

@@ -8,13 +8,13 @@ import { BuildOptions, buildConfig } from "./build-config";
 import { parseDotenv } from "./dotenv";
 import { readSmallFile } from "./files";
 import { AppConfig, ConfigInput, EnvFile } from "./types";
-import { StackSecrets, materializeSecrets } from "./secret-store";
+import { EnvironmentSecrets, materializeSecrets } from "./secret-store";
 
 export type LoadResult =
   | {
       readonly ok: true;
       readonly config: AppConfig;
-      readonly secrets: Readonly<Record<string, StackSecrets>>;
+      readonly secrets: Readonly<Record<string, EnvironmentSecrets>>;
       readonly warnings: readonly string[];
       readonly notes: readonly string[];
     }
@@ -28,12 +28,22 @@ function readEnvFile(
   warnings: string[],
 ): EnvFile | undefined {
   const file = path.join(rootDir, name);
-  if (!fs.existsSync(file)) return undefined;
+  if (!fs.existsSync(file)) {
+    // a link to nothing is a file the user meant to be read
+    if (fs.lstatSync(file, { throwIfNoEntry: false })?.isSymbolicLink()) {
+      errors.push(
+        `${name} is a link to ${JSON.stringify(fs.readlinkSync(file))}, which does not exist; fix or remove the link`,
+      );
+    }
+    return undefined;
+  }
   let text: string;
   try {
     text = readSmallFile(file, 1024 * 1024);
   } catch (e) {
-    errors.push(`${name} cannot be read (${(e as Error).message}); check that it is a readable file`);
+    errors.push(
+      `${name} cannot be read (${(e as Error).message}); make it a text file of KEY=value lines (at most 1 MiB) that you can read`,
+    );
     return undefined;
   }
   const parsed = parseDotenv(name, text, env);
@@ -72,7 +82,7 @@ export function readConfigInput(
     if (file) environmentFiles[m[1]] = file;
   }
   return {
-    input: { env, dotenv: dotenvFile, environmentFiles, unreadFiles: nearMisses(entries) },
+    input: { env, dotenv: dotenvFile, environmentFiles, unreadFiles: nearMisses(entries), rootDir },
     fileErrors,
     fileWarnings,
   };

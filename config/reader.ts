@@ -14,6 +14,16 @@ const FALSE_WORDS = ["false", "0", "no", "off"];
 /** A check of a typed value: `undefined` when fine, else what is expected (e.g. "must be ..."). */
 export type Check = (value: string) => string | undefined;
 
+/**
+ * A value as messages show it: quoted (control characters escaped), credentials in a URL hidden
+ * (`https://(credentials hidden)@host`), and cut after 80 characters.
+ */
+export function shownValue(value: string): string {
+  const safe = value.replace(/\/\/\S*@/g, "//(credentials hidden)@");
+  if (safe.length <= 80) return JSON.stringify(safe);
+  return `${JSON.stringify(safe.slice(0, 60)).slice(0, -1)}..." (${safe.length} characters)`;
+}
+
 /** `prod-eu` -> `PROD_EU`: the suffix of per-environment variables such as DATABASE_PASSWORD__PROD_EU. */
 export function envSuffix(environment: string): string {
   return environment.toUpperCase().replace(/-/g, "_");
@@ -51,7 +61,7 @@ export class Reader {
   }
 
   fail(name: string, got: { value: string; source: Source }, expected: string): void {
-    const shown = settingNamed(name).secret ? "(value hidden)" : JSON.stringify(got.value);
+    const shown = settingNamed(name).secret ? "(value hidden)" : shownValue(got.value);
     const where = this.environment ? ` for environment "${this.environment}"` : "";
     this.errors.push(`${name} ${expected}, got ${shown} (set in ${got.source}${where})`);
   }
@@ -122,7 +132,7 @@ export class Reader {
     const file = this.raw(fileName);
     if (value && file) {
       this.errors.push(
-        `${valueName} and ${fileName} are both set (in ${value.source} and ${file.source}); keep one of them`,
+        `${valueName} (value hidden) and ${fileName}=${shownValue(file.value.trim())} are both set (in ${value.source} and ${file.source}); keep one of them`,
       );
       return { kind: "generate" };
     }

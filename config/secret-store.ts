@@ -44,17 +44,22 @@ export interface StackSecrets {
   readonly tlsKey?: StoredSecret;
 }
 
+/** An environment's secrets with the project's own secret variables (APP_SECRET_<NAME>), by NAME. */
+export type EnvironmentSecrets = StackSecrets & {
+  readonly appVariables?: Readonly<Record<string, StoredSecret>>;
+};
+
 export type MaterializeResult =
   | {
       readonly ok: true;
-      readonly secrets: Readonly<Record<string, StackSecrets>>;
+      readonly secrets: Readonly<Record<string, EnvironmentSecrets>>;
       readonly notes: readonly string[];
     }
   | { readonly ok: false; readonly errors: readonly string[] };
 
 interface Wanted {
   readonly stack: StackConfig;
-  readonly key: keyof StackSecrets;
+  readonly key: keyof EnvironmentSecrets;
   readonly variable: string;
   readonly fileName: string;
   readonly input: SecretInput;
@@ -63,6 +68,8 @@ interface Wanted {
   readonly check?: (value: string) => string | undefined;
   /** The value may span lines (a PEM file); its text is kept as it is. */
   readonly multiline?: boolean;
+  /** One of the project's own secret variables: its NAME (stored under `appVariables`). */
+  readonly appVariable?: string;
 }
 
 export function secretRevision(key: Buffer, name: string, value: string): string {
@@ -83,6 +90,8 @@ export function secretsDirProblems(
   rootDir: string,
   secretsDir: string,
   buildContexts: readonly string[],
+  /** The ignore rules of a context without a `.dockerignore` (the stack's deny-list). @default none */
+  defaultIgnore: readonly string[] = [],
 ): string[] {
   const problems: string[] = [];
   const abs = path.resolve(rootDir, secretsDir);
@@ -90,16 +99,35 @@ export function secretsDirProblems(
     const rel = path.relative(context, abs).split(path.sep).join("/");
     if (rel.startsWith("..") || path.isAbsolute(rel) || !fs.existsSync(context)) continue;
     if (
-      wouldSend(context, `${rel}/${HASH_KEY_FILE}`) ||
-      wouldSend(context, `${rel}/prod/database_password`)
+      wouldSend(context, `${rel}/${HASH_KEY_FILE}`, defaultIgnore) ||
+      wouldSend(context, `${rel}/prod/database_password`, defaultIgnore)
     ) {
       problems.push(
         `SECRETS_DIR=${secretsDir} is inside the build context ${path.relative(rootDir, context) || "."} and not excluded by its .dockerignore, so secrets would be baked into the image; move it out (the default .secrets is) or add ${rel} to ${path.relative(rootDir, context)}/.dockerignore`,
       );
     }
   }
-  if (!fs.existsSync(abs)) return problems;
-  const walk = (dir: string) => {
+  const rootAbs = path.resolve(rootDir);
+  if (
+    abs === rootAbs ||
+    !path.relative(abs, rootAbs).startsWith("..") ||
+    /^\/(proc|sys|dev)(\/|$)/.test(abs)
+  ) {
+    problems.push(
+      `SECRETS_DIR=${secretsDir} is ${abs === rootAbs ? "the project directory itself" : /^\/(proc|sys|dev)(\/|$)/.test(abs) ? "a kernel directory" : "a directory above the project"}; give it a directory of its own, e.g. .secrets (it is made 0700)`,
+    );
+    return problems;
+  }
+  const top = fs.statSync(abs, { throwIfNoEntry: false });
+  if (!top) return problems;
+  if (!top.isDirectory()) {
+    problems.push(
+      `SECRETS_DIR=${secretsDir} is not a directory; give it a directory of its own, e.g. .secrets (it is made 0700), or move the file away`,
+    );
+    return problems;
+  }
+  // <SECRETS_DIR>/<environment>/<file>: nothing deeper is ours
+  const walk = (dir: string, depth: number) => {
     const st = fs.statSync(dir);
     if ((st.mode & 0o077) !== 0) {
       problems.push(
@@ -108,8 +136,9 @@ export function secretsDirProblems(
     }
     for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
       const full = path.join(dir, entry.name);
-      if (entry.isDirectory()) walk(full);
-      else if (entry.isFile()) {
+      if (entry.isDirectory()) {
+        if (depth < 1) walk(full, depth + 1);
+      } else if (entry.isFile()) {
         const fst = fs.statSync(full);
         if ((fst.mode & 0o077) !== 0) {
           problems.push(
@@ -119,7 +148,13 @@ export function secretsDirProblems(
       }
     }
   };
-  walk(abs);
+  try {
+    walk(abs, 0);
+  } catch (e) {
+    problems.push(
+      `SECRETS_DIR=${secretsDir} cannot be checked (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); give it a directory of your own that you can read`,
+    );
+  }
   return problems;
 }
 
@@ -141,11 +176,20 @@ export function hashKey(
   }
   const file = path.resolve(rootDir, secretsDir, HASH_KEY_FILE);
   if (fs.existsSync(file)) {
+    const fix =
+      "restore this install's key into it, or remove it to have a new one made (each secret upload is then replaced once)";
+    let stored: string;
     try {
-      return { key: Buffer.from(readSmallFile(file, 4096).trim(), "utf8") };
+      stored = readSmallFile(file, 4096).trim();
     } catch (e) {
-      return { error: `${path.relative(rootDir, file)} cannot be read: ${(e as Error).message}` };
+      return { error: `${path.relative(rootDir, file)} cannot be read: ${(e as Error).message}; ${fix}` };
     }
+    if (stored.length < 32) {
+      return {
+        error: `${path.relative(rootDir, file)} holds (value hidden), shorter than the 32 characters of a key; ${fix}`,
+      };
+    }
+    return { key: Buffer.from(stored, "utf8") };
   }
   if (inCi(env)) {
     return {
@@ -189,9 +233,14 @@ export function materializeSecrets(
   config: AppConfig,
   rootDir: string,
   env: Readonly<Record<string, string | undefined>> = {},
-  buildContexts: readonly string[] = [path.join(rootDir, "django-app")],
+  buildContexts: readonly string[] = [config.project.absDir],
 ): MaterializeResult {
-  const dirProblems = secretsDirProblems(rootDir, config.secretsDir, buildContexts);
+  const dirProblems = secretsDirProblems(
+    rootDir,
+    config.secretsDir,
+    buildContexts,
+    config.project.defaultIgnore,
+  );
   if (dirProblems.length > 0) return { ok: false, errors: dirProblems };
   const hashed = hashKey(rootDir, config.secretsDir, env);
   if ("error" in hashed) return { ok: false, errors: [hashed.error] };
@@ -236,12 +285,22 @@ export function materializeSecrets(
       input: stack.secrets.databasePassword,
       generate: () => randomBytes(24).toString("base64url"),
     },
+    // the project's own secrets: given, never generated; a file each, like the stack's
+    ...Object.entries(stack.app.variables.secret).map(([name, input]) => ({
+      stack,
+      key: "appVariables" as const,
+      variable: `APP_SECRET_${name}`,
+      fileName: `env.${name}`,
+      input,
+      appVariable: name,
+    })),
   ]);
 
   const errors: string[] = [];
   const notes: string[] = hashed.note ? [hashed.note] : [];
   const writes: { abs: string; value: string; previous?: string }[] = hashed.write ? [hashed.write] : [];
   const result: Record<string, Partial<Record<keyof StackSecrets, StoredSecret>>> = {};
+  const appVariables: Record<string, Record<string, StoredSecret>> = {};
 
   for (const w of wanted) {
     const rel = path.posix.join(config.secretsDir.split(path.sep).join("/"), w.stack.environment, w.fileName);
@@ -267,7 +326,7 @@ export function materializeSecrets(
       const problem = w.check?.(read);
       if (problem) {
         errors.push(
-          `${w.variable}_FILE (${w.input.path}) for environment "${w.stack.environment}": the value ${problem}; put a random value of 50+ characters in it`,
+          `${w.variable}_FILE=${JSON.stringify(w.input.path)} (set in ${w.input.source} for environment "${w.stack.environment}") holds a value (value hidden) that ${problem}; put a random value of 50+ characters in it`,
         );
         continue;
       }
@@ -282,11 +341,13 @@ export function materializeSecrets(
       notes.push(`generated ${w.variable} for environment "${w.stack.environment}" in ${rel}`);
     }
     if (stored !== value) writes.push({ abs, value, previous: stored || undefined });
-    (result[w.stack.environment] ??= {})[w.key] = {
+    const stored_: StoredSecret = {
       name: w.fileName,
       path: rel,
       revision: secretRevision(hashed.key, w.fileName, value),
     };
+    if (w.appVariable) (appVariables[w.stack.environment] ??= {})[w.appVariable] = stored_;
+    else (result[w.stack.environment] ??= {})[w.key as keyof StackSecrets] = stored_;
   }
   if (errors.length > 0) return { ok: false, errors };
 
@@ -303,7 +364,15 @@ export function materializeSecrets(
       "database_app_password",
     );
     const abs = path.resolve(rootDir, rel);
-    const stored = fs.existsSync(abs) ? fs.readFileSync(abs, "utf8") : undefined;
+    let stored: string | undefined;
+    try {
+      stored = fs.existsSync(abs) ? readSmallFile(abs, 64 * 1024) : undefined;
+    } catch (e) {
+      return {
+        ok: false,
+        errors: [`${rel} cannot be read: ${(e as Error).message}; remove it to have it made again`],
+      };
+    }
     if (stored !== value) writes.push({ abs, value });
     (result[stack.environment] ??= {}).databaseAppPassword = {
       name: "database_app_password",
@@ -332,7 +401,10 @@ export function materializeSecrets(
       ],
     };
   }
-  return { ok: true, secrets: result as Record<string, StackSecrets>, notes };
+  const secrets = Object.fromEntries(
+    Object.entries(result).map(([e, s]) => [e, { ...s, appVariables: appVariables[e] ?? {} }]),
+  ) as unknown as Record<string, EnvironmentSecrets>;
+  return { ok: true, secrets, notes };
 }
 
 function readOwner(rootDir: string, stored: StoredSecret | undefined): string | undefined {

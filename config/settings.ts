@@ -161,6 +161,35 @@ export const SETTINGS: readonly SettingSpec[] = [
       "Host port of HTTPS when `DOMAIN` is set (443 for a public site; `APP_PORT` is then its HTTP port, 80).",
   },
   {
+    name: "ENTRY_POINT",
+    scope: "stack",
+    value: "own",
+    description:
+      "`own`: the environment's proxy publishes its own ports (`APP_PORT`, `APP_HTTPS_PORT`). `shared`: the project's shared entry point (one Caddy on `SHARED_HTTP_PORT`/`SHARED_HTTPS_PORT`, stack `entry`) serves it by host name, so `DOMAIN` is required and unique; TLS ends there (`TLS_MODE` acme or internal) and the environment publishes nothing. The entry point runs the `PROXY_IMAGE` of `.env` or the process environment.",
+  },
+  {
+    name: "SHARED_BIND_ADDRESS",
+    scope: "global",
+    value: "127.0.0.1",
+    description:
+      "Host address the shared entry point publishes its ports on (`ENTRY_POINT=shared`). `0.0.0.0` for a public site.",
+  },
+  {
+    name: "SHARED_HTTP_PORT",
+    scope: "global",
+    value: 80,
+    range: [1, 65535],
+    description: "Host port of the shared entry point's HTTP (redirects to HTTPS, and ACME's challenges).",
+  },
+  {
+    name: "SHARED_HTTPS_PORT",
+    scope: "global",
+    value: 443,
+    range: [1, 65535],
+    description:
+      "Host port of the shared entry point's HTTPS, for every environment with `ENTRY_POINT=shared`.",
+  },
+  {
     name: "APP_HEALTH_TIMEOUT",
     scope: "stack",
     value: 90,
@@ -180,7 +209,119 @@ export const SETTINGS: readonly SettingSpec[] = [
     name: "APP_IMAGE",
     scope: "stack",
     description:
-      "Deploy this existing image instead of building django-app (an image built by CI, or an earlier release: `npm run rollback` uses it). Must carry a tag or digest.",
+      "Deploy this existing image instead of building the project (an image built by CI, or an earlier release: `npm run rollback` uses it). Must carry a tag or digest.",
+  },
+  // --- Docker Swarm --------------------------------------------------------------------------------
+  {
+    name: "DEPLOY_TARGET",
+    scope: "stack",
+    value: "engine",
+    description:
+      "`engine`: containers on one Docker host. `swarm`: services on the Docker Swarm the engine is a manager of (the app replicated with rolling updates and automatic rollback, the proxy and PostgreSQL as services, secrets as Swarm secrets). Switching an environment's target needs a `destroy` first (the data volume is kept).",
+  },
+  {
+    name: "APP_REPLICAS",
+    scope: "stack",
+    value: 2,
+    range: [1, 100],
+    description: "`DEPLOY_TARGET=swarm`: how many tasks of the app run behind the proxy.",
+  },
+  {
+    name: "SWARM_PUBLISH_MODE",
+    scope: "stack",
+    value: "host",
+    description:
+      "`DEPLOY_TARGET=swarm`: how the proxy publishes its ports. `host`: one proxy on every node, each on the node's own ports (works everywhere). `ingress`: one proxy behind Swarm's routing mesh (needs IPVS in the kernel).",
+  },
+  {
+    name: "SWARM_DATABASE_LABEL",
+    scope: "stack",
+    value: "django-cdktf.database",
+    description:
+      "`DEPLOY_TARGET=swarm`: PostgreSQL runs on the node with this label set to `true` (its data is a local volume there): `docker node update --label-add <label>=true <node>`. A single-node swarm gets the label at the first deploy.",
+  },
+  // --- the Django project --------------------------------------------------------------------------
+  {
+    name: "DJANGO_PROJECT_DIR",
+    scope: "global",
+    value: "django-app",
+    description:
+      "The Django project to deploy: the directory holding its `manage.py`, relative to this repository or absolute. Nothing in it needs editing (see Deploy your own Django project).",
+  },
+  {
+    name: "DJANGO_SETTINGS_MODULE",
+    scope: "stack",
+    shown: "from manage.py",
+    description:
+      "The project's settings module, e.g. `mysite.settings.production`; unset, the one its `manage.py` names. The stack's settings are applied over it.",
+  },
+  {
+    name: "DJANGO_DOCKERFILE",
+    scope: "stack",
+    value: "auto",
+    description:
+      "Which Dockerfile builds the app: `stack` (the stack's, around the project: settings overlay, dependencies found, health endpoints), `project` (the project's `Dockerfile`) or a path of one in the project. `auto`: the project's when it declares the stack's image contract (`LABEL django-cdktf.contract=1`, as django-app's does), else the stack's.",
+  },
+  {
+    name: "DJANGO_BUILD_TARGET",
+    scope: "stack",
+    description:
+      "The project's own Dockerfile: the build stage to build (`--target`). Unset: the last stage.",
+  },
+  {
+    name: "DJANGO_SERVE_COMMAND",
+    scope: "stack",
+    description:
+      'The project\'s own Dockerfile: the command that serves the app, as a JSON array (`["gunicorn", "mysite.wsgi"]`) or words separated by spaces. Unset: the image\'s own CMD.',
+  },
+  {
+    name: "DJANGO_MIGRATE_COMMAND",
+    scope: "stack",
+    shown: "none with the project's own Dockerfile",
+    description:
+      "The project's own Dockerfile: the command that applies the migrations before each release, e.g. `python manage.py migrate --noinput`. Unset (or `none`): the stack runs no migrations.",
+  },
+  {
+    name: "APP_CONTAINER_PORT",
+    scope: "stack",
+    value: 8000,
+    range: [1, 65535],
+    description: "The project's own Dockerfile: the port the app listens on inside its container.",
+  },
+  {
+    name: "APP_HEALTH_PATH",
+    scope: "stack",
+    value: "/",
+    description:
+      "The project's own Dockerfile: the path probed for health, with a Host from DJANGO_ALLOWED_HOSTS; any answer below 500 counts as alive. (The stack's Dockerfile and django-app answer `/healthz` and `/readyz` themselves.)",
+  },
+  {
+    name: "APP_MIGRATE_TIMEOUT",
+    scope: "stack",
+    value: 600,
+    range: [10, 86400],
+    description:
+      "Seconds the migrations of a release may run before they are stopped and the deploy fails with their output (the previous release keeps serving).",
+  },
+  {
+    name: "DJANGO_MEDIA_URL",
+    scope: "stack",
+    shown: "/media/ with the stack's Dockerfile, else off",
+    description:
+      "Where uploads (MEDIA_ROOT, the named volume `<project>-<env>-media`, kept on destroy like the database's) are served by the proxy, e.g. `/media/`. `off`: no media volume.",
+  },
+  {
+    name: "APP_ENV_<NAME>",
+    scope: "stack",
+    description:
+      "Passes the project's own variable NAME to the app, e.g. `APP_ENV_SENTRY_DSN=...` gives it SENTRY_DSN. Not for secrets: the value is in the Terraform state.",
+  },
+  {
+    name: "APP_SECRET_<NAME>",
+    scope: "stack",
+    secret: true,
+    description:
+      "Passes the project's own secret NAME as a file (like DJANGO_SECRET_KEY): the app gets NAME_FILE, and with the stack's Dockerfile NAME itself, inside the container only. `APP_SECRET_<NAME>_FILE` reads the value from a file.",
   },
   {
     name: "SECRETS_DIR",
@@ -410,7 +551,6 @@ export const SETTINGS: readonly SettingSpec[] = [
 
 /** Names people set for other tools that share our prefixes; never warned about. */
 export const FOREIGN_NAMES: readonly string[] = [
-  "DJANGO_SETTINGS_MODULE",
   "DJANGO_SUPERUSER_USERNAME",
   "DJANGO_SUPERUSER_EMAIL",
   "DJANGO_SUPERUSER_PASSWORD",
@@ -426,6 +566,17 @@ export const REPLACED_NAMES: Readonly<Record<string, string>> = {
   DATABASE_URL: "DATABASE_HOST, DATABASE_PORT, DATABASE_NAME, DATABASE_USERNAME and DATABASE_PASSWORD",
 };
 
+/**
+ * Prefixes of the project's own variables (`APP_ENV_<NAME>`, `APP_SECRET_<NAME>`), passed to the app
+ * under NAME (config/app-variables.ts): any name after them is valid, so never a typo.
+ */
+export const APP_VARIABLE_PREFIXES = { plain: "APP_ENV_", secret: "APP_SECRET_" } as const;
+
+/** Whether a table entry describes a family of names (`APP_ENV_<NAME>`) rather than one setting. */
+export function isNamePattern(spec: SettingSpec): boolean {
+  return spec.name.includes("<");
+}
+
 /** Prefixes whose unknown names are probably typos of ours. */
 export const OWN_PREFIXES: readonly string[] = [
   "DJANGO_",
@@ -435,6 +586,7 @@ export const OWN_PREFIXES: readonly string[] = [
   "GUNICORN_",
   "TF_S3_",
   "TF_PG_",
+  "SWARM_",
 ];
 
 export function settingNamed(name: string): SettingSpec {

@@ -1,4 +1,6 @@
 /** The typed configuration the stacks are built from, and what the reader takes in. */
+import type { AppVariables } from "./app-variables";
+import type { Dependencies } from "./django-project";
 
 /** Where a value came from, for messages: "environment", ".env" or ".env.prod". */
 export type Source = string;
@@ -18,6 +20,11 @@ export interface ConfigInput {
   readonly environmentFiles?: Readonly<Record<string, EnvFile>>;
   /** Files beside `.env` that look like an environment's file but are not read (`.env.Prod`). */
   readonly unreadFiles?: readonly string[];
+  /**
+   * The repository (the directory of `.env` and cdktf.json), against which DJANGO_PROJECT_DIR and
+   * SECRETS_DIR resolve. @default this repository
+   */
+  readonly rootDir?: string;
 }
 
 /** How a secret is given: a value, a file on the machine running cdktf, or not at all. */
@@ -38,7 +45,57 @@ export type BackendConfig =
   | { readonly type: "pg"; readonly schemaPrefix: string }
   | { readonly type: "http"; readonly baseUrl: string; readonly prefix: string };
 
+/** How the app's image is built from the project (DJANGO_DOCKERFILE). */
+export type ProjectBuild =
+  /** The stack's Dockerfile around the project: settings overlay, dependencies, health endpoints. */
+  | {
+      readonly kind: "stack";
+      /** The project's settings module the overlay imports. */
+      readonly settingsModule: string;
+      readonly dependencies: Dependencies;
+    }
+  /** A Dockerfile of the project's. */
+  | {
+      readonly kind: "project";
+      /** Relative to the project (posix). */
+      readonly dockerfile: string;
+      /** It declares the stack's image contract (run like django-app), else it is run as it is. */
+      readonly contract: boolean;
+      readonly target?: string;
+    };
+
+/** The Django project the stack deploys (the same for every environment). */
+export interface ProjectSettings {
+  /** DJANGO_PROJECT_DIR as given. */
+  readonly dir: string;
+  readonly absDir: string;
+  /** The project has a `.dockerignore`; without one the stack's deny-list applies. */
+  readonly ignoreFile: boolean;
+  /** The deny-list for a project without a `.dockerignore`, the stack's own directories included. */
+  readonly defaultIgnore: readonly string[];
+}
+
+/** How the stack runs an image that does not follow its image contract (the project's own Dockerfile). */
+export interface CustomRuntime {
+  readonly serveCommand?: readonly string[];
+  readonly migrateCommand?: readonly string[];
+  readonly port: number;
+  readonly healthPath: string;
+}
+
 export interface AppSettings {
+  /** How the image is built. */
+  readonly build: ProjectBuild;
+  /** Set when the image does not follow the stack's image contract. */
+  readonly custom?: CustomRuntime;
+  /** DJANGO_SETTINGS_MODULE when given (passed to the project's own image). */
+  readonly settingsModule?: string;
+  /** URL path of the media volume; undefined: no media volume. */
+  readonly mediaUrl?: string;
+  /** Seconds the migrations may run. */
+  readonly migrateTimeout: number;
+  /** The project's own variables (APP_ENV_*, APP_SECRET_*). */
+  readonly variables: AppVariables;
   readonly bindAddress: string;
   readonly port: number;
   readonly memoryMb: number;
@@ -76,8 +133,32 @@ export interface ProxySettings {
   /** HTTPS for this host name; plain HTTP when unset. */
   readonly domain?: string;
   readonly tls: TlsSettings;
-  /** Host port of HTTPS (only with a domain). */
+  /** Host port of HTTPS (only with a domain): the shared entry point's with `entryPoint` shared. */
   readonly httpsPort: number;
+  /** `own`: the proxy publishes the app's ports; `shared`: the project's entry point serves it. */
+  readonly entryPoint: "own" | "shared";
+}
+
+/** An environment the shared entry point routes to, by its host name. */
+export interface EntrySite {
+  readonly environment: string;
+  /** `<project>-<environment>`: its proxy is `<namePrefix>-proxy` on the entry's network. */
+  readonly namePrefix: string;
+  readonly domain: string;
+  /** Certificates for the domain, obtained by the entry point (never `files`). */
+  readonly tls: Exclude<TlsSettings, { readonly mode: "files" }>;
+}
+
+/** The project's shared entry point (stack `entry`): one proxy for every `ENTRY_POINT=shared` environment. */
+export interface EntryConfig {
+  readonly projectName: string;
+  /** PROXY_IMAGE as `.env` or the process environment gives it. */
+  readonly image: string;
+  readonly bindAddress: string;
+  readonly httpPort: number;
+  readonly httpsPort: number;
+  /** Every environment with ENTRY_POINT=shared, in ENVIRONMENTS order (empty when there is none). */
+  readonly sites: readonly EntrySite[];
 }
 
 export interface DatabaseSettings {
@@ -91,8 +172,20 @@ export interface DatabaseSettings {
   readonly deleteDataOnDestroy: boolean;
 }
 
+/** DEPLOY_TARGET=swarm: the environment runs as services on a Docker Swarm. */
+export interface SwarmSettings {
+  /** Tasks of the app (APP_REPLICAS). */
+  readonly replicas: number;
+  /** How the proxy publishes its ports (SWARM_PUBLISH_MODE). */
+  readonly publishMode: "host" | "ingress";
+  /** The node label (set to `true`) that places PostgreSQL (SWARM_DATABASE_LABEL). */
+  readonly databaseLabel: string;
+}
+
 export interface StackConfig {
   readonly environment: string;
+  /** The Django project (DJANGO_PROJECT_DIR). */
+  readonly project: ProjectSettings;
   /** Production refuses unsafe settings; development only warns. */
   readonly kind: "production" | "development";
   readonly projectName: string;
@@ -105,6 +198,8 @@ export interface StackConfig {
     readonly djangoSecretKey: SecretInput;
     readonly databasePassword: SecretInput;
   };
+  /** Present when DEPLOY_TARGET=swarm; absent: containers on the Docker engine. */
+  readonly swarm?: SwarmSettings;
 }
 
 export interface BackupSettings {
@@ -115,10 +210,13 @@ export interface BackupSettings {
 
 export interface AppConfig {
   readonly projectName: string;
+  readonly project: ProjectSettings;
   readonly secretsDir: string;
   readonly backups: BackupSettings;
   readonly backend: BackendConfig;
   readonly stacks: readonly StackConfig[];
+  /** The shared entry point's settings and the environments that use it. */
+  readonly entry: EntryConfig;
 }
 
 export type ConfigResult =

@@ -5,7 +5,7 @@
  */
 import { distance } from "fastest-levenshtein";
 import { envSuffix } from "./reader";
-import { FOREIGN_NAMES, OWN_PREFIXES, REPLACED_NAMES, SETTINGS } from "./settings";
+import { APP_VARIABLE_PREFIXES, FOREIGN_NAMES, OWN_PREFIXES, REPLACED_NAMES, SETTINGS } from "./settings";
 import { ConfigInput } from "./types";
 
 export function typoWarnings(input: ConfigInput, environments: readonly string[]): string[] {
@@ -32,7 +32,23 @@ export function typoWarnings(input: ConfigInput, environments: readonly string[]
         }
         continue;
       }
+      if (qualified && known.includes(key)) {
+        warnings.push(
+          `${rawKey} (in ${where}) is ignored: NAME__<ENV> is read from the process environment only; set ${key} in .env.${qualified[2].toLowerCase().replace(/_/g, "-")} instead`,
+        );
+        continue;
+      }
+      // DEBUG__prod: the suffix is written in upper case, as envSuffix makes it
+      const lower = /^(.+)__([A-Za-z0-9_-]+)$/.exec(rawKey);
+      if (!qualified && lower && known.includes(lower[1])) {
+        warnings.push(
+          `${rawKey} (in ${where}) is ignored: per-environment names end in the upper-case environment, e.g. ${lower[1]}__${envSuffix(lower[2])}`,
+        );
+        continue;
+      }
       if (known.includes(key) || FOREIGN_NAMES.includes(key)) continue;
+      // the project's own variables (APP_ENV_<NAME>, APP_SECRET_<NAME>): any name is theirs
+      if (Object.values(APP_VARIABLE_PREFIXES).some((p) => key.startsWith(p))) continue;
       const replacement = REPLACED_NAMES[key];
       if (replacement) {
         warnings.push(`${rawKey} (in ${where}) is not read by this stack; set ${replacement} instead`);

@@ -1,7 +1,11 @@
 /**
- * A content hash of exactly what `docker build` sends: the files of the build context that
- * `.dockerignore` lets through (Docker's own matching rules, via @balena/dockerignore), plus the
+ * What `docker build` receives, and a content hash of exactly that: the files of the build context
+ * that the ignore rules let through (Docker's own matching rules, via @balena/dockerignore), plus the
  * Dockerfile and `.dockerignore` themselves, which the daemon always receives.
+ *
+ * The ignore rules are the context's own `.dockerignore` when it has one; otherwise, where a caller
+ * gives them, a deny-list (`DEFAULT_IGNORE`: version control, virtualenvs, node_modules, `.env*`,
+ * caches, the stack's secrets and state) so that a project without a `.dockerignore` never sends them.
  *
  * Editing an ignored file (a local `.env`, a test, `__pycache__`) leaves the hash alone, so no
  * rebuild; any change the image could see (content, a rename, the executable bit) changes it.
@@ -13,14 +17,66 @@ import dockerignore from "@balena/dockerignore";
 
 const ALWAYS_SENT = ["Dockerfile", ".dockerignore"];
 
-function readPatterns(contextDir: string): string[] {
+/**
+ * The stack's deny-list for a project without a `.dockerignore`: what must never reach an image or
+ * the daemon (secrets, local databases, the stack's own state) and what only slows the build.
+ */
+export const DEFAULT_IGNORE: readonly string[] = [
+  // version control
+  ".git",
+  ".hg",
+  ".svn",
+  "**/.gitignore",
+  // virtualenvs and JavaScript dependencies
+  ".venv",
+  "venv",
+  "**/.venv",
+  "**/node_modules",
+  // local settings and secrets
+  "**/.env",
+  "**/.env.*",
+  ".secrets",
+  // caches and build output
+  "**/__pycache__",
+  "**/*.py[cod]",
+  "**/.pytest_cache",
+  "**/.mypy_cache",
+  "**/.ruff_cache",
+  ".tox",
+  ".nox",
+  ".coverage",
+  "htmlcov",
+  "**/*.egg-info",
+  "staticfiles",
+  // local databases and the stack's own files, should the project share the stack's directory
+  "**/*.sqlite3",
+  "cdktf.out",
+  "**/*.tfstate",
+  "**/*.tfstate.*",
+  ".terraform",
+  "**/.DS_Store",
+];
+
+/** A file to place in a context that the stack assembles: from an absolute path to a posix path inside. */
+export interface ContextEntry {
+  readonly from: string;
+  readonly to: string;
+}
+
+/** The context's ignore patterns: its `.dockerignore`, or `defaults` when it has none. */
+export function ignorePatterns(contextDir: string, defaults: readonly string[] = []): string[] {
   const file = path.join(contextDir, ".dockerignore");
-  if (!fs.existsSync(file)) return [];
+  if (!fs.existsSync(file)) return [...defaults];
   return fs
     .readFileSync(file, "utf8")
     .split(/\r?\n/)
     .map((l) => l.trim())
     .filter((l) => l !== "" && !l.startsWith("#"));
+}
+
+/** Whether the directory has a `.dockerignore` of its own. */
+export function hasIgnoreFile(contextDir: string): boolean {
+  return fs.existsSync(path.join(contextDir, ".dockerignore"));
 }
 
 /**
@@ -31,15 +87,15 @@ function mayHoldExceptions(dir: string, negations: readonly string[]): boolean {
   return negations.some((p) => /[*?[\\]/.test(p) || p.startsWith(`${dir}/`));
 }
 
-/** Whether `docker build` would send a file at `rel` (posix, relative to the context), by its `.dockerignore`. */
-export function wouldSend(contextDir: string, rel: string): boolean {
+/** Whether `docker build` would send a file at `rel` (posix, relative to the context), by its ignore rules. */
+export function wouldSend(contextDir: string, rel: string, defaults: readonly string[] = []): boolean {
   if (ALWAYS_SENT.includes(rel)) return true;
-  return !dockerignore({ ignorecase: false }).add(readPatterns(contextDir)).ignores(rel);
+  return !dockerignore({ ignorecase: false }).add(ignorePatterns(contextDir, defaults)).ignores(rel);
 }
 
 /** Files (posix paths relative to the context) that `docker build` would send, sorted. */
-export function buildContextFiles(contextDir: string): string[] {
-  const patterns = readPatterns(contextDir);
+export function buildContextFiles(contextDir: string, defaults: readonly string[] = []): string[] {
+  const patterns = ignorePatterns(contextDir, defaults);
   const ig = dockerignore({ ignorecase: false }).add(patterns);
   const negations = patterns
     .filter((p) => p.startsWith("!"))
@@ -61,21 +117,33 @@ export function buildContextFiles(contextDir: string): string[] {
   return files.sort();
 }
 
+/** The files of a directory that its ignore rules (or `defaults`) let through, placed under `into`. */
+export function contextEntries(dir: string, into = "", defaults: readonly string[] = []): ContextEntry[] {
+  return buildContextFiles(dir, defaults).map((rel) => ({
+    from: path.join(dir, rel),
+    to: into ? `${into.replace(/\/+$/, "")}/${rel}` : rel,
+  }));
+}
+
+/** Hex SHA-256 over the names, executable bits and contents of files, one line each, sorted by name. */
+export function entriesHash(entries: readonly ContextEntry[]): string {
+  const hash = createHash("sha256");
+  for (const { from, to } of [...entries].sort((a, b) => (a.to < b.to ? -1 : a.to > b.to ? 1 : 0))) {
+    const stat = fs.lstatSync(from);
+    const [kind, body] = stat.isSymbolicLink()
+      ? ["link", Buffer.from(fs.readlinkSync(from))]
+      : [stat.mode & 0o111 ? "exec" : "file", fs.readFileSync(from)];
+    // one line per file: unambiguous whatever the names and contents hold
+    const digest = createHash("sha256").update(body).digest("hex");
+    hash.update(`${JSON.stringify(to)} ${kind} ${digest}\n`);
+  }
+  return hash.digest("hex");
+}
+
 /** Hex SHA-256 over the names, executable bits and contents of the files the build receives. */
-export function buildContextHash(contextDir: string): string {
+export function buildContextHash(contextDir: string, defaults: readonly string[] = []): string {
   if (!fs.existsSync(path.join(contextDir, "Dockerfile"))) {
     throw new Error(`no Dockerfile in the build context ${contextDir}`);
   }
-  const hash = createHash("sha256");
-  for (const rel of buildContextFiles(contextDir)) {
-    const abs = path.join(contextDir, rel);
-    const stat = fs.lstatSync(abs);
-    const [kind, body] = stat.isSymbolicLink()
-      ? ["link", Buffer.from(fs.readlinkSync(abs))]
-      : [stat.mode & 0o111 ? "exec" : "file", fs.readFileSync(abs)];
-    // one line per file: unambiguous whatever the names and contents hold
-    const digest = createHash("sha256").update(body).digest("hex");
-    hash.update(`${JSON.stringify(rel)} ${kind} ${digest}\n`);
-  }
-  return hash.digest("hex");
+  return entriesHash(contextEntries(contextDir, "", defaults));
 }

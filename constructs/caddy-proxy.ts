@@ -13,7 +13,7 @@ import {
   rotatedLogs,
   withRuntimeConfigLabel,
 } from "./container-options";
-import { CaddyImageContract } from "./contracts";
+import { CaddyImageContract, MediaContract } from "./contracts";
 import { Secrets } from "./secrets";
 import { dockerNameProblem, pinnedImageProblem, validateProps, wholeNumberProblem } from "./validation";
 
@@ -22,18 +22,31 @@ export interface CaddyProxyProps {
   readonly name: string;
   /** The network the proxy publishes on and reaches the app on. */
   readonly network: Network;
+  /**
+   * More networks to join, by name or id: e.g. a shared entry point's, which another stack owns
+   * (the proxy is then reached there by its name). @default none
+   */
+  readonly networks?: readonly string[];
   /** Caddy 2 image. @default "caddy:2.10" */
   readonly image?: string;
   /** Host address the ports are published on. @default "127.0.0.1" */
   readonly bindAddress?: string;
-  /** Host port for HTTP (the proxy's port 80). */
-  readonly httpPort: number;
+  /**
+   * Host port for HTTP (the proxy's port 80). @default none: nothing is published, and the proxy
+   * is reached over its networks only (behind a shared entry point)
+   */
+  readonly httpPort?: number;
   /** Host port for HTTPS (the proxy's port 443), when a site serves a domain. @default none: HTTP only */
   readonly httpsPort?: number;
   /** Secret files the proxy reads (TLS certificate and key): mounted read-only when given. */
   readonly secrets?: Secrets;
   /** Memory limit in MiB. @default 128 */
   readonly memoryMb?: number;
+  /**
+   * A volume of files to serve (the app's uploads), mounted read-only at `MediaContract.root`; a
+   * route's site serves it with `files`. @default none
+   */
+  readonly mediaVolume?: string;
 }
 
 /** What a route needs to reconfigure the proxy: plain names, usable from another stack. */
@@ -86,23 +99,33 @@ export class CaddyProxy extends Construct {
         problem: isIP(bindAddress) ? undefined : "must be an IP address",
         fix: "e.g. 127.0.0.1, or 0.0.0.0 for every interface",
       },
-      {
-        prop: "httpPort",
-        value: props.httpPort,
-        problem: wholeNumberProblem(props.httpPort, 1, 65535),
-        fix: "use a free TCP port of the Docker host, e.g. 80",
-      },
+      props.httpPort === undefined
+        ? undefined
+        : {
+            prop: "httpPort",
+            value: props.httpPort,
+            problem: wholeNumberProblem(props.httpPort, 1, 65535),
+            fix: "use a free TCP port of the Docker host, e.g. 80",
+          },
       props.httpsPort === undefined
         ? undefined
         : {
             prop: "httpsPort",
             value: props.httpsPort,
             problem:
-              props.httpsPort === props.httpPort
-                ? "must differ from httpPort"
-                : wholeNumberProblem(props.httpsPort, 1, 65535),
+              props.httpPort === undefined
+                ? "needs httpPort too (HTTP redirects to HTTPS, and ACME's challenges arrive over HTTP)"
+                : props.httpsPort === props.httpPort
+                  ? "must differ from httpPort"
+                  : wholeNumberProblem(props.httpsPort, 1, 65535),
             fix: "use a free TCP port of the Docker host, e.g. 443",
           },
+      ...(props.networks ?? []).map((n, i) => ({
+        prop: `networks[${i}]`,
+        value: n,
+        problem: dockerNameProblem(n),
+        fix: "give a network's name, e.g. django-entry",
+      })),
       {
         prop: "memoryMb",
         value: memoryMb,
@@ -122,10 +145,11 @@ export class CaddyProxy extends Construct {
     this.dataVolume = volume("DataVolume", "data");
     this.configVolume = volume("ConfigVolume", "config");
 
-    const ports: { internal: number; external: number; ip: string }[] = [
-      { internal: CaddyImageContract.httpPort, external: props.httpPort, ip: bindAddress },
-    ];
-    if (props.httpsPort !== undefined) {
+    const ports: { internal: number; external: number; ip: string }[] = [];
+    if (props.httpPort !== undefined) {
+      ports.push({ internal: CaddyImageContract.httpPort, external: props.httpPort, ip: bindAddress });
+    }
+    if (props.httpsPort !== undefined && props.httpPort !== undefined) {
       ports.push({ internal: CaddyImageContract.httpsPort, external: props.httpsPort, ip: bindAddress });
     }
     const secretsVolume = props.secrets ? [props.secrets.mount("proxy")] : [];
@@ -162,9 +186,12 @@ export class CaddyProxy extends Construct {
             readOnly: false,
           },
           ...secretsVolume,
+          ...(props.mediaVolume
+            ? [{ volumeName: props.mediaVolume, containerPath: MediaContract.root, readOnly: true }]
+            : []),
         ],
-        networksAdvanced: [{ name: props.network.id }],
-        ports,
+        networksAdvanced: [{ name: props.network.id }, ...(props.networks ?? []).map((name) => ({ name }))],
+        ports: ports.length > 0 ? ports : undefined,
         // the admin socket appears once Caddy has loaded a configuration; the image has no HTTP client
         healthcheck: {
           test: ["CMD-SHELL", `test -S ${CaddyImageContract.adminSocket}`],

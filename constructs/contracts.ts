@@ -58,6 +58,31 @@ export const DjangoImageContract = {
   readinessPath: "/readyz",
   /** Seconds gunicorn waits for requests in flight after SIGTERM (GUNICORN_GRACEFUL_TIMEOUT default). */
   gracefulTimeoutSeconds: 20,
+  /** Seconds the `migrate` command may run before it stops the migrations and exits 124. */
+  migrateTimeoutVariable: "MIGRATE_TIMEOUT_SECONDS",
+  /** The label a Dockerfile declares to say it keeps this contract (django-app's and the stack's do). */
+  label: "django-cdktf.contract",
+} as const;
+
+/**
+ * Facts of the image the stack builds around a project it did not write
+ * (constructs/project-image/Dockerfile). It keeps `DjangoImageContract` as well.
+ */
+export const ProjectImageContract = {
+  /** Build argument (and variable) naming the project's settings module, which the overlay imports. */
+  projectSettingsVariable: "DJANGO_CDKTF_PROJECT_SETTINGS",
+  /** The project's own secret variables, comma-separated: each NAME is read from NAME_FILE in-process. */
+  secretVariablesVariable: "DJANGO_CDKTF_SECRET_ENV",
+  /** Collected at build; served by the app (WhiteNoise). */
+  staticRoot: "/srv/static",
+} as const;
+
+/** Where uploads live in the app's containers: the media volume, and the variables that say so. */
+export const MediaContract = {
+  /** Mount point of the media volume (owned by the app's user). */
+  root: "/srv/media",
+  rootVariable: "DJANGO_MEDIA_ROOT",
+  urlVariable: "DJANGO_MEDIA_URL",
 } as const;
 
 /** Facts of the official postgres image (and of the stand-in, which keeps its contract). */

@@ -1,5 +1,6 @@
 import { Construct } from "constructs";
-import { Fn, ITerraformDependable, TerraformLocal } from "cdktf";
+import { createHash } from "crypto";
+import { Fn, ITerraformDependable, TerraformLocal, Token } from "cdktf";
 import { Container, ContainerConfig } from "@cdktf/provider-docker/lib/container";
 import { CaddySite } from "./caddyfile";
 import { ProxyRef } from "./caddy-proxy";
@@ -13,7 +14,14 @@ import {
   rotatedLogs,
   withRuntimeConfigLabel,
 } from "./container-options";
-import { DjangoEnv, DjangoImageContract, SecretsMount, fileVariant } from "./contracts";
+import {
+  DjangoEnv,
+  DjangoImageContract,
+  MediaContract,
+  ProjectImageContract,
+  SecretsMount,
+  fileVariant,
+} from "./contracts";
 import { DjangoImage } from "./django-image";
 import { LabelKeys } from "./labels";
 import { DatabaseConnection } from "./postgres-database";
@@ -43,6 +51,35 @@ export interface DjangoSettings {
   readonly workers?: number;
   /** Threads per worker, 1 to 64. @default 4 */
   readonly threads?: number;
+}
+
+/**
+ * How the stack runs an image that does not keep `DjangoImageContract` (a project's own Dockerfile):
+ * it adds only the environment, the secret files, these commands when given, and a health check.
+ */
+export interface CustomRuntime {
+  /** The command that serves the app. @default the image's own CMD */
+  readonly serveCommand?: readonly string[];
+  /**
+   * The command that applies the migrations, run once per release before traffic moves (under
+   * `timeout`, which the image must have: coreutils or busybox). @default none: no migration run
+   */
+  readonly migrateCommand?: readonly string[];
+  /** The port the app listens on. @default 8000 */
+  readonly port?: number;
+  /**
+   * Path probed for health over HTTP, with a Host from the allowed hosts; any answer below 500
+   * counts as alive (the image needs python3 or python). @default "/"
+   */
+  readonly healthPath?: string;
+}
+
+/** The app's uploads: a volume (see `MediaVolume`) and the URL path the proxy serves it at. */
+export interface MediaSettings {
+  /** Name of the volume, mounted writable at `MediaContract.root` (MEDIA_ROOT). */
+  readonly volumeName: string;
+  /** URL path, with leading and trailing `/`, e.g. `/media/` (MEDIA_URL). */
+  readonly url: string;
 }
 
 /** How the proxy serves the app: the site around the upstream this service provides. */
@@ -80,6 +117,27 @@ export interface DjangoServiceProps {
   readonly proxy?: ProxySettings;
   /** Resources of the same stack that must exist first (networks, the database). @default [] */
   readonly after?: ITerraformDependable[];
+  /**
+   * Run an image that does not keep the stack's image contract (a project's own Dockerfile).
+   * @default none: the image keeps `DjangoImageContract` (django-app's, or the stack's around a project)
+   */
+  readonly runtime?: CustomRuntime;
+  /**
+   * The project's settings module, as DJANGO_SETTINGS_MODULE. Ignored for an image built around the
+   * project (`DjangoImage.overlay`), which was built for its module. @default the image's own
+   */
+  readonly settingsModule?: string;
+  /** Uploads on a volume, served by the proxy. @default none */
+  readonly media?: MediaSettings;
+  /** The project's own variables, NAME -> value (in the state: nothing secret). @default {} */
+  readonly environment?: Readonly<Record<string, string>>;
+  /**
+   * The project's own secrets, NAME -> one of the secrets' app (and migration) files: the app gets
+   * NAME_FILE, and with the stack's image NAME itself, inside the container only. @default {}
+   */
+  readonly secretEnvironment?: Readonly<Record<string, SecretFile>>;
+  /** Seconds the migrations may run before they are stopped (exit code 124). @default 600 */
+  readonly migrateTimeoutSeconds?: number;
 }
 
 const LOG_LEVELS = ["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"];
@@ -101,7 +159,8 @@ export function appSecretPath(file: SecretFile): string {
  * image's non-root user on a read-only root filesystem with every capability dropped.
  */
 export class DjangoService extends Construct {
-  readonly migrate: Container;
+  /** The migration run of the release; absent when a custom runtime names no migrate command. */
+  readonly migrate?: Container;
   readonly web: Container;
   /** Twelve hex characters naming this release; Terraform computes it from the image id and the settings. */
   readonly release: string;
@@ -115,8 +174,13 @@ export class DjangoService extends Construct {
     const s = props.settings ?? {};
     const memoryMb = props.memoryMb ?? 512;
     const healthTimeout = props.healthTimeoutSeconds ?? 90;
+    const migrateTimeout = props.migrateTimeoutSeconds ?? 600;
     const db = props.database;
     const { secrets } = props;
+    const custom = props.runtime;
+    const appPort = custom?.port ?? DjangoImageContract.port;
+    const secretEnvironment = props.secretEnvironment ?? {};
+    const projectNames = [...Object.keys(props.environment ?? {}), ...Object.keys(secretEnvironment)];
     validateProps(this, () => [
       {
         prop: "namePrefix",
@@ -165,6 +229,54 @@ export class DjangoService extends Construct {
         fix: "e.g. INFO",
       },
       {
+        prop: "migrateTimeoutSeconds",
+        value: migrateTimeout,
+        problem: wholeNumberProblem(migrateTimeout, 10, 86400),
+        fix: "give seconds, e.g. 600",
+      },
+      custom && {
+        prop: "runtime.port",
+        value: appPort,
+        problem: wholeNumberProblem(appPort, 1, 65535),
+        fix: "the port the app listens on inside its container, e.g. 8000",
+      },
+      custom && {
+        prop: "runtime.healthPath",
+        value: custom.healthPath ?? "/",
+        problem: /^\/[^\s'"\\]*$/.test(custom.healthPath ?? "/")
+          ? undefined
+          : "must be a URL path starting with /",
+        fix: "e.g. / or /health/",
+      },
+      props.media && {
+        prop: "media.url",
+        value: props.media.url,
+        problem: /^\/[A-Za-z0-9._~-]+(\/[A-Za-z0-9._~-]+)*\/$/.test(props.media.url)
+          ? undefined
+          : "must be a URL path with a leading and a trailing /",
+        fix: "e.g. /media/",
+      },
+      ...projectNames.map((name) => ({
+        prop: "environment",
+        value: name,
+        problem: /^[A-Za-z_][A-Za-z0-9_]*$/.test(name)
+          ? Object.values(DjangoEnv).some((n) => n === name || fileVariant(n) === name)
+            ? "is one of the stack's own variables"
+            : undefined
+          : "must be a variable name",
+        fix: "rename the project's variable",
+      })),
+      ...Object.entries(secretEnvironment).map(([name, file]) => ({
+        prop: `secretEnvironment.${name}`,
+        value: file.name,
+        problem:
+          secrets.appFileNames.includes(file.name) &&
+          (secrets.migrateVolumeName ? secrets.migrateFileNames : secrets.appFileNames).includes(file.name)
+            ? undefined
+            : "is not one of the secrets' app and migration files",
+        fix: "add it to the Secrets construct's appFiles and migrateFiles",
+      })),
+      {
         prop: "secretKey",
         value: props.secretKey.name,
         problem: secrets.appFileNames.includes(props.secretKey.name)
@@ -208,6 +320,7 @@ export class DjangoService extends Construct {
       [fileVariant(DjangoEnv.SECRET_KEY)]: appSecretPath(props.secretKey),
       [DjangoEnv.GUNICORN_WORKERS]: String(s.workers ?? 2),
       [DjangoEnv.GUNICORN_THREADS]: String(s.threads ?? 4),
+      ...projectEnvironment(props),
     };
     // the serving app connects as the data-access role when the database has one; migrations as the owner
     const serving = db.app ?? { username: db.username, password: db.password };
@@ -218,28 +331,46 @@ export class DjangoService extends Construct {
         [fileVariant(DjangoEnv.DATABASE_PASSWORD)]: appSecretPath(role.password),
       }).map(([k, v]) => `${k}=${v}`);
 
+    // a project's own image runs as it was built (its own writable paths), as the user that owns
+    // the secret files; the stack's images on a read-only root
     const hardened = {
       image: props.image.imageId,
       user: `${DjangoImageContract.uid}:${DjangoImageContract.gid}`,
-      readOnly: true,
-      tmpfs: Object.fromEntries(
-        DjangoImageContract.writablePaths.map((p) => [p, "rw,nosuid,nodev,noexec,size=64m"]),
-      ),
+      ...(custom
+        ? {}
+        : {
+            readOnly: true,
+            tmpfs: Object.fromEntries(
+              DjangoImageContract.writablePaths.map((p) => [p, "rw,nosuid,nodev,noexec,size=64m"]),
+            ),
+          }),
       ...dropPrivileges(),
       ...memoryLimits(memoryMb),
     } satisfies Partial<ContainerConfig>;
     // each container mounts only its own secrets: the migrations' files hold the owner's password
-    const secretsAt = (volumeName: string) => [
+    const mounts = (volumeName: string) => [
       { volumeName, containerPath: SecretsMount.appDir, readOnly: true },
+      ...(props.media
+        ? [{ volumeName: props.media.volumeName, containerPath: MediaContract.root, readOnly: false }]
+        : []),
     ];
-    const webConfig = { env: asRole(serving), volumes: secretsAt(secrets.volumeName) };
+    const webConfig = { env: asRole(serving), volumes: mounts(secrets.volumeName) };
     const migrateConfig = {
-      env: asRole({ username: db.username, password: db.password }),
-      volumes: secretsAt(secrets.migrateVolumeName ?? secrets.volumeName),
+      env: [
+        ...asRole({ username: db.username, password: db.password }),
+        ...(custom ? [] : [`${DjangoImageContract.migrateTimeoutVariable}=${migrateTimeout}`]),
+      ],
+      volumes: mounts(secrets.migrateVolumeName ?? secrets.volumeName),
     };
     const alias = `${props.namePrefix}-app`;
+    const serveCommand = custom ? custom.serveCommand : DjangoImageContract.commands.serve;
+    const migrateCommand = custom
+      ? custom.migrateCommand && ["timeout", "-k", "10", String(migrateTimeout), ...custom.migrateCommand]
+      : DjangoImageContract.commands.migrate;
     const healthcheck = {
-      test: ["CMD", "docker-entrypoint", ...DjangoImageContract.commands.healthcheckReady],
+      test: custom
+        ? ["CMD-SHELL", httpProbe(appPort, custom.healthPath ?? "/", probeHost(s.allowedHosts))]
+        : ["CMD", "docker-entrypoint", ...DjangoImageContract.commands.healthcheckReady],
       // the first probe runs one interval after start (start_interval needs Docker 25+): a short
       // interval is what a release waits at least; the probe is a small Python script
       interval: "1s",
@@ -253,42 +384,46 @@ export class DjangoService extends Construct {
       { name: props.networks.backend },
     ];
 
-    // Everything a release runs, digested by Terraform (the image id is only known after the build):
-    // a change to any of it is a new release with new container names.
+    // Everything a release runs, digested by Terraform with the image id (known only after the
+    // build): a change to any of it is a new release with new container names. What is known now is
+    // digested here: its strings may hold quotes (a probe's code, a project's variable), which cdktf
+    // does not escape inside a Terraform expression.
+    const { image: _image, ...known } = hardened;
+    const settled = {
+      ...known,
+      web: webConfig,
+      migrate: migrateConfig,
+      commands: [migrateCommand ?? null, serveCommand ?? null],
+      networks: webNetworks,
+      healthcheck,
+      healthTimeout,
+      cpus: props.cpus ?? 1,
+      secretsRevision: secrets.appRevision,
+    };
+    const settledText = JSON.stringify(settled);
+    const settledDigest = Token.isUnresolved(settledText)
+      ? settled
+      : createHash("sha256").update(settledText).digest("hex");
     this.release = new TerraformLocal(
       this,
       "release",
-      Fn.substr(
-        Fn.sha1(
-          Fn.jsonencode({
-            ...hardened,
-            web: webConfig,
-            migrate: migrateConfig,
-            commands: [DjangoImageContract.commands.migrate, DjangoImageContract.commands.serve],
-            networks: webNetworks,
-            healthcheck,
-            healthTimeout,
-            cpus: props.cpus ?? 1,
-            secretsRevision: secrets.appRevision,
-          }),
-        ),
-        0,
-        12,
-      ),
+      Fn.substr(Fn.sha1(Fn.jsonencode({ image: hardened.image, settings: settledDigest })), 0, 12),
     ).asString;
     const releaseLabel = { [LabelKeys.release]: this.release };
 
-    this.migrate = new Container(this, "Migrate", {
-      ...hardened,
-      ...migrateConfig,
-      name: `${props.namePrefix}-migrate-${this.release}`,
-      command: [...DjangoImageContract.commands.migrate],
-      networksAdvanced: [{ name: props.networks.backend }],
-      ...oneShot(),
-      labels: labelsFor(this, "migrate", false, releaseLabel),
-      dependsOn: props.after,
-      lifecycle: { createBeforeDestroy: true },
-    });
+    if (migrateCommand) {
+      this.migrate = new Container(this, "Migrate", {
+        ...hardened,
+        ...migrateConfig,
+        name: `${props.namePrefix}-migrate-${this.release}`,
+        command: [...migrateCommand],
+        networksAdvanced: [{ name: props.networks.backend }],
+        ...oneShot(),
+        labels: labelsFor(this, "migrate", false, releaseLabel),
+        dependsOn: props.after,
+        lifecycle: { createBeforeDestroy: true },
+      });
+    }
 
     this.web = new Container(
       this,
@@ -297,7 +432,7 @@ export class DjangoService extends Construct {
         ...hardened,
         ...webConfig,
         name: `${props.namePrefix}-web-${this.release}`,
-        command: [...DjangoImageContract.commands.serve],
+        command: serveCommand ? [...serveCommand] : undefined,
         networksAdvanced: webNetworks,
         healthcheck,
         wait: true,
@@ -318,22 +453,78 @@ export class DjangoService extends Construct {
       }),
     );
     limitCpus(this.web, props.cpus ?? 1);
-    limitCpus(this.migrate, props.cpus ?? 1);
-    this.upstream = `${props.namePrefix}-web-${this.release}:${DjangoImageContract.port}`;
+    if (this.migrate) limitCpus(this.migrate, props.cpus ?? 1);
+    this.upstream = `${props.namePrefix}-web-${this.release}:${appPort}`;
 
     if (props.proxy) {
       this.route = new ProxyRoute(this, "Proxy", {
         namePrefix: props.namePrefix,
         proxy: props.proxy.ref,
         sites: [
-          { ...props.proxy.site, upstream: this.upstream, healthPath: DjangoImageContract.livenessPath },
+          {
+            ...props.proxy.site,
+            upstream: this.upstream,
+            // a project's own image has no probe that must answer 2xx: the release's check suffices
+            healthPath: custom ? undefined : DjangoImageContract.livenessPath,
+            files: props.media ? { urlPrefix: props.media.url, root: MediaContract.root } : undefined,
+          },
         ],
         revision: this.release,
-        after: [this.web, this.migrate],
-        preconditions: [migrationsSucceeded(this.migrate)],
+        after: this.migrate ? [this.web, this.migrate] : [this.web],
+        preconditions: this.migrate ? [migrationsSucceeded(this.migrate)] : [],
       });
     }
   }
+}
+
+/** The project's variables, its secrets' *_FILE paths, media and settings module, as the container's environment. */
+function projectEnvironment(props: DjangoServiceProps): Record<string, string> {
+  const env: Record<string, string> = { ...(props.environment ?? {}) };
+  const secretNames = Object.keys(props.secretEnvironment ?? {}).sort();
+  for (const name of secretNames) env[fileVariant(name)] = appSecretPath(props.secretEnvironment![name]);
+  if (secretNames.length > 0 && props.image.overlay) {
+    env[ProjectImageContract.secretVariablesVariable] = secretNames.join(",");
+  }
+  if (props.media) {
+    env[MediaContract.urlVariable] = props.media.url;
+    env[MediaContract.rootVariable] = MediaContract.root;
+  }
+  if (props.settingsModule && !props.image.overlay) env.DJANGO_SETTINGS_MODULE = props.settingsModule;
+  return env;
+}
+
+/** A Host header the app accepts: the first allowed host that names one host. */
+export function probeHost(allowedHosts: readonly string[] = ["localhost", "127.0.0.1"]): string {
+  const named = allowedHosts.find((h) => h !== "*" && !h.startsWith("."));
+  if (named) return named;
+  const domain = allowedHosts.find((h) => h.startsWith(".") && h.length > 1);
+  return domain ? domain.slice(1) : "localhost";
+}
+
+/**
+ * A shell health probe for an image the stack did not build: GET the path on the app's port with
+ * the Host given, redirects not followed; alive when the answer is below 500. It prints what it got
+ * (Docker keeps the last outputs, and a failed deploy shows them).
+ */
+export function httpProbe(port: number, healthPath: string, host: string): string {
+  const code = [
+    "import sys, urllib.error as e, urllib.request as u",
+    "class Stay(u.HTTPRedirectHandler):",
+    "    def redirect_request(self, *args):",
+    "        return None",
+    `url = "http://127.0.0.1:${port}${healthPath}"`,
+    "opener = u.build_opener(u.ProxyHandler({}), Stay)",
+    "try:",
+    `    status = opener.open(u.Request(url, headers={"Host": ${JSON.stringify(host)}}), timeout=4).status`,
+    "except e.HTTPError as error:",
+    "    status = error.code",
+    "except Exception as error:",
+    '    print(f"{url}: {error}")',
+    "    sys.exit(1)",
+    'print(f"{url} answered {status}")',
+    "sys.exit(0 if status < 500 else 1)",
+  ].join("\n");
+  return `if command -v python3 >/dev/null 2>&1; then exec python3 -c '${code}'; elif command -v python >/dev/null 2>&1; then exec python -c '${code}'; else echo "the image has no python3 or python for the health probe"; exit 1; fi`;
 }
 
 /** The migrations' exit code gates the switch to the new release; the message carries their output. */

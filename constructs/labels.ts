@@ -28,4 +28,5 @@ export type Role =
   | "image"
   | "volume"
   | "proxy"
-  | "route";
+  | "route"
+  | "media";

@@ -15,6 +15,7 @@ import {
   withRuntimeConfigLabel,
 } from "./container-options";
 import { ADMIN_ROLE, BOOTSTRAP_ROLE, PostgresImageContract } from "./contracts";
+import { databaseRolesScript } from "./database-roles";
 import { LabelKeys } from "./labels";
 import { RemovedBlocks } from "./removed-blocks";
 import { SecretFile, Secrets } from "./secrets";
@@ -22,6 +23,7 @@ import {
   dnsLabelProblem,
   dockerNameProblem,
   pgIdentifierProblem,
+  pgRoleProblem,
   pinnedImageProblem,
   validateProps,
   wholeNumberProblem,
@@ -161,7 +163,15 @@ export class PostgresDatabase extends Construct {
         problem: pgIdentifierProblem(databaseName),
         fix: "e.g. django",
       },
-      { prop: "username", value: username, problem: pgIdentifierProblem(username), fix: "e.g. django" },
+      {
+        prop: "username",
+        value: username,
+        problem:
+          username === ADMIN_ROLE || username === BOOTSTRAP_ROLE
+            ? "must not be one of the roles the construct administers the server with"
+            : pgRoleProblem(username),
+        fix: "e.g. django",
+      },
       { prop: "cpus", value: props.cpus ?? 1, problem: cpusProblem(props.cpus ?? 1), fix: "e.g. 1 or 0.5" },
       {
         prop: "memoryMb",
@@ -276,62 +286,15 @@ export class PostgresDatabase extends Construct {
     limitCpus(this.container, props.cpus ?? 1);
     const appUsername = props.appPassword ? (props.appUsername ?? `${username}_app`) : undefined;
     const appPasswordFile = props.appPassword ? props.secrets.databasePath(props.appPassword) : undefined;
-    const psql = (user: string) =>
-      `psql -v ON_ERROR_STOP=1 -q -h ${socketDir} -p ${port} -U ${user} -d ${databaseName}`;
-    const script = [
-      "set -eu",
-      // Administration goes through a superuser that can log in only over this socket (TCP logins
-      // need a password; it has none): initdb makes it on new volumes (POSTGRES_USER). On volumes of
-      // earlier releases, initdb made the owner the superuser; the owner connects once to make it.
-      `if ${psql(ADMIN_ROLE)} -tAc 'SELECT 1' >/dev/null 2>&1; then admin=${ADMIN_ROLE}; else admin=${username}; fi`,
-      `${psql('"$admin"')} <<'SQL'`,
-      `SELECT NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '${ADMIN_ROLE}') AS missing \\gset`,
-      "\\if :missing",
-      `CREATE ROLE ${ADMIN_ROLE} SUPERUSER LOGIN;`,
-      "\\endif",
-      // initdb gave it POSTGRES_PASSWORD: without one, it cannot log in over TCP at all
-      `ALTER ROLE ${ADMIN_ROLE} PASSWORD NULL;`,
-      "SQL",
-      `${psql(ADMIN_ROLE)} -v owner=${username} -v db=${databaseName}${appUsername ? ` -v app=${appUsername}` : ""} <<'SQL'`,
-      // PostgreSQL keeps the superuser initdb made a superuser: where that is the owner (volumes of
-      // earlier releases), it steps aside under another name, and the owner is made anew and given
-      // the database's objects, so that neither the owner nor the app role is a superuser
-      `SELECT rolname = :'owner' AS bootstrap FROM pg_roles WHERE oid = 10 \\gset`,
-      "\\if :bootstrap",
-      `ALTER ROLE :"owner" RENAME TO ${BOOTSTRAP_ROLE};`,
-      `ALTER ROLE ${BOOTSTRAP_ROLE} NOLOGIN;`,
-      "\\endif",
-      // the passwords never reach argv or the environment: psql reads the files itself
-      `\\set owner_pw \`cat ${passwordFile}\``,
-      `SELECT NOT EXISTS (SELECT FROM pg_roles WHERE rolname = :'owner') AS missing \\gset`,
-      "\\if :missing",
-      `CREATE ROLE :"owner" LOGIN;`,
-      "\\endif",
-      `ALTER ROLE :"owner" WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD :'owner_pw';`,
-      "\\if :bootstrap",
-      `SELECT format(CASE c.relkind WHEN 'v' THEN 'ALTER VIEW %I.%I OWNER TO %I' WHEN 'm' THEN 'ALTER MATERIALIZED VIEW %I.%I OWNER TO %I' WHEN 'S' THEN 'ALTER SEQUENCE %I.%I OWNER TO %I' ELSE 'ALTER TABLE %I.%I OWNER TO %I' END, n.nspname, c.relname, :'owner') FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f') AND c.relowner = 10 AND NOT EXISTS (SELECT FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype IN ('a', 'i')) \\gexec`,
-      "\\endif",
-      `ALTER DATABASE :"db" OWNER TO :"owner";`,
-      `ALTER SCHEMA public OWNER TO :"owner";`,
-      `REVOKE CREATE ON SCHEMA public FROM PUBLIC;`,
-      ...(appUsername
-        ? [
-            `\\set app_pw \`cat ${appPasswordFile}\``,
-            `SELECT NOT EXISTS (SELECT FROM pg_roles WHERE rolname = :'app') AS missing \\gset`,
-            "\\if :missing",
-            `CREATE ROLE :"app" LOGIN;`,
-            "\\endif",
-            `ALTER ROLE :"app" WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD :'app_pw';`,
-            `GRANT CONNECT ON DATABASE :"db" TO :"app";`,
-            `GRANT USAGE ON SCHEMA public TO :"app";`,
-            `GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO :"app";`,
-            `GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO :"app";`,
-            `ALTER DEFAULT PRIVILEGES FOR ROLE :"owner" IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO :"app";`,
-            `ALTER DEFAULT PRIVILEGES FOR ROLE :"owner" IN SCHEMA public GRANT USAGE, SELECT ON SEQUENCES TO :"app";`,
-          ]
-        : []),
-      "SQL",
-    ].join("\n");
+    const script = databaseRolesScript({
+      socketDir,
+      port,
+      databaseName,
+      username,
+      passwordFile,
+      app:
+        appUsername && appPasswordFile ? { username: appUsername, passwordFile: appPasswordFile } : undefined,
+    });
     this.passwordSync = new Container(this, "PasswordSync", {
       name: `${props.name}-password`,
       image: this.image.imageId,
@@ -379,7 +342,7 @@ function appUsernameCheck(app: string | undefined, owner: string) {
     problem:
       app === owner || app === ADMIN_ROLE
         ? `must differ from the owner and from ${ADMIN_ROLE}`
-        : pgIdentifierProblem(app),
+        : pgRoleProblem(app),
     fix: "e.g. django_app (a shorter DATABASE_USERNAME leaves room for the _app suffix)",
   };
 }

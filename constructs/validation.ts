@@ -62,6 +62,14 @@ export function pgIdentifierProblem(value: string): Problem {
     : "must be letters, digits and '_', starting with a letter or '_', at most 63 characters";
 }
 
+/** A role name PostgreSQL lets a user create: an identifier, not in its reserved `pg_` namespace. */
+export function pgRoleProblem(value: string): Problem {
+  return (
+    pgIdentifierProblem(value) ??
+    (/^pg_/i.test(value) ? "must not start with pg_ (PostgreSQL reserves those role names)" : undefined)
+  );
+}
+
 /** A name other containers resolve on a network (a DNS label). */
 export function dnsLabelProblem(value: string): Problem {
   return /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/.test(value)

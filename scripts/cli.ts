@@ -9,11 +9,15 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parseDotenv } from "../config/dotenv";
+import { readSmallFile } from "../config/files";
 import { Command, parseArgs, usage } from "./cli/args";
 import { Context, deploy, destroy, diff, output, printTimings, rollback } from "./cli/commands";
+import { ENTRY, ENTRY_COMMANDS } from "./cli/entry";
 import { CommandFailed } from "./cli/errors";
 import { backup, logs, manage, pgUpgrade, restore, status } from "./cli/day2";
 import { LockHeld } from "./cli/lock";
+import { SWARM_COMMANDS } from "./cli/swarm-commands";
+import { deployTarget, refuseSwarmObjects } from "./cli/swarm";
 import { synth } from "./cli/synth";
 import { forwardSignal } from "./cli/terraform";
 import { bold, interactive, line, red } from "./cli/ui";
@@ -27,7 +31,8 @@ function knownEnvironments(): string[] | undefined {
   let raw = fromEnv;
   if (!raw) {
     try {
-      raw = parseDotenv(".env", fs.readFileSync(path.join(root, ".env"), "utf8"), process.env).vars
+      // bounded: a FIFO or device named .env must not hang the CLI (synth reports it)
+      raw = parseDotenv(".env", readSmallFile(path.join(root, ".env"), 1024 * 1024), process.env).vars
         .ENVIRONMENTS;
     } catch {
       raw = undefined;
@@ -122,7 +127,15 @@ async function main(argv: string[]): Promise<number> {
       "pg-upgrade": pgUpgrade,
     };
     for (const environment of environments) {
-      await run[command](ctx, environment);
+      const entry = environment === ENTRY && !knownEnvironments()?.includes(ENTRY);
+      if (entry && command in ENTRY_COMMANDS)
+        await ENTRY_COMMANDS[command as keyof typeof ENTRY_COMMANDS](ctx);
+      else if (command !== "output" && deployTarget(ctx, environment) === "swarm")
+        await SWARM_COMMANDS[command](ctx, environment);
+      else {
+        if (command === "deploy") refuseSwarmObjects(environment);
+        await run[command](ctx, environment);
+      }
       if (interrupted) return 130;
     }
     return 0;

@@ -1,24 +1,26 @@
 import * as path from "path";
 import { Construct } from "constructs";
 import { Aspects, TerraformOutput, TerraformStack } from "cdktf";
-import { StackSecrets, StoredSecret } from "../config/secret-store";
+import { EnvironmentSecrets, StoredSecret } from "../config/secret-store";
 import { BackendConfig, StackConfig } from "../config/types";
 import {
   AppNetwork,
   CaddyImageContract,
   CaddyProxy,
+  MediaVolume,
   PostgresDatabase,
   RemovedBlocks,
   SecretFile,
   Secrets,
   addPolicyChecks,
 } from "../constructs";
+import { entryNames, environmentProxy } from "./entry-names";
 import { addDockerProvider } from "./provider";
 import { addStateBackend } from "./state-backend";
 
 export interface DjangoStackProps {
   readonly config: StackConfig;
-  readonly secrets: StackSecrets;
+  readonly secrets: EnvironmentSecrets;
   /** Where the state lives. @default { type: "local" } */
   readonly backend?: BackendConfig;
   /** Absolute path of the project (the directory of cdktf.json). */
@@ -40,12 +42,16 @@ export class DjangoStack extends TerraformStack {
   readonly secrets: Secrets;
   readonly database: PostgresDatabase;
   readonly proxy?: CaddyProxy;
+  /** The app's uploads, when DJANGO_MEDIA_URL is on. */
+  readonly media?: MediaVolume;
   /** The secret files as the library sees them (paths relative to this stack's directory). */
   readonly secretFiles: {
     readonly secretKey: SecretFile;
     readonly password: SecretFile;
     readonly appPassword: SecretFile;
     readonly tls?: SecretFile[];
+    /** The project's own secrets (APP_SECRET_<NAME>), by NAME. */
+    readonly appVariables: Readonly<Record<string, SecretFile>>;
   };
 
   constructor(scope: Construct, id: string, props: DjangoStackProps) {
@@ -71,15 +77,19 @@ export class DjangoStack extends TerraformStack {
       props.secrets.tlsCertificate && props.secrets.tlsKey
         ? [secretFile(props.secrets.tlsCertificate), secretFile(props.secrets.tlsKey)]
         : undefined;
-    this.secretFiles = { secretKey, password, appPassword, tls };
+    const appVariables = Object.fromEntries(
+      Object.entries(props.secrets.appVariables ?? {}).map(([name, stored]) => [name, secretFile(stored)]),
+    );
+    const projectSecrets = Object.values(appVariables);
+    this.secretFiles = { secretKey, password, appPassword, tls, appVariables };
 
     this.network = new AppNetwork(this, "Network", { namePrefix: prefix });
     this.secrets = new Secrets(this, "Secrets", {
       name: `${prefix}-secrets`,
       toolImage: config.database.image,
       // each reader its own: the serving app never holds the owner's password
-      appFiles: [secretKey, appPassword],
-      migrateFiles: [secretKey, password],
+      appFiles: [secretKey, appPassword, ...projectSecrets],
+      migrateFiles: [secretKey, password, ...projectSecrets],
       databaseFiles: [password, appPassword],
       proxyFiles: tls,
     });
@@ -110,15 +120,31 @@ export class DjangoStack extends TerraformStack {
     if (this.database.dataVolume) this.database.dataVolume.moveFromId(legacyVolume);
     else RemovedBlocks.of(this).forget(legacyVolume);
 
+    if (config.app.mediaUrl) {
+      // kept on destroy like the database's data, unless the user opted in to deleting both
+      this.media = new MediaVolume(this, "Media", {
+        name: `${prefix}-media`,
+        toolImage: config.database.image,
+        deleteOnDestroy: config.database.deleteDataOnDestroy,
+      });
+    } else {
+      // media turned off after being managed: the volume is forgotten, never destroyed
+      RemovedBlocks.of(this).forget("docker_volume.Media_volume");
+    }
+
     if (config.proxy.enabled) {
+      // behind the shared entry point: nothing published; the entry reaches it on its network by name
+      const shared = config.proxy.entryPoint === "shared";
       this.proxy = new CaddyProxy(this, "Proxy", {
-        name: `${prefix}-proxy`,
+        name: environmentProxy(prefix),
         network: this.network.frontend,
+        networks: shared ? [entryNames(config.projectName).network] : undefined,
         image: config.proxy.image,
         bindAddress: config.app.bindAddress,
-        httpPort: config.app.port,
-        httpsPort: config.proxy.domain ? config.proxy.httpsPort : undefined,
+        httpPort: shared ? undefined : config.app.port,
+        httpsPort: config.proxy.domain && !shared ? config.proxy.httpsPort : undefined,
         secrets: tls ? this.secrets : undefined,
+        mediaVolume: this.media?.mountName,
       });
     }
 
@@ -129,15 +155,26 @@ export class DjangoStack extends TerraformStack {
   private outputs(secretsDir: string): void {
     const out = (id: string, value: string, description: string) =>
       new TerraformOutput(this, id, { value, description });
+    out(
+      "name_prefix",
+      this.config.namePrefix,
+      "What the environment's containers, networks and volumes are named after",
+    );
     out("database_container", this.database.container.name, "The PostgreSQL container");
     out("data_volume", this.database.dataVolumeName, "Named volume holding the PostgreSQL data");
     out("secrets_dir", secretsDir, "Where this stack's secret files are kept, relative to the project");
+    if (this.media) out("media_volume", this.media.volumeName, "Named volume holding the app's uploads");
     if (this.proxy) {
       out("proxy_container", this.proxy.container.name, "The proxy (Caddy), the only published port");
       if (this.config.proxy.domain && this.config.proxy.tls.mode === "internal") {
+        // shared: the entry point's CA signed the certificate
+        const holder =
+          this.config.proxy.entryPoint === "shared"
+            ? entryNames(this.config.projectName).container
+            : this.proxy.ref.name;
         out(
           "proxy_root_ca",
-          `docker cp ${this.proxy.ref.name}:${CaddyImageContract.dataDirectory}/caddy/pki/authorities/local/root.crt ./root.crt`,
+          `docker cp ${holder}:${CaddyImageContract.dataDirectory}/caddy/pki/authorities/local/root.crt ./root.crt`,
           "Exports the root certificate of the proxy's local CA, for clients to trust",
         );
       }

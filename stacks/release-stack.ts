@@ -7,6 +7,13 @@ import { DjangoStack, fromStackDir } from "./django-stack";
 import { addDockerProvider } from "./provider";
 import { addStateBackend } from "./state-backend";
 
+/**
+ * Who may set `X-Forwarded-*` for an environment's proxy behind the shared entry point: its clients
+ * are containers on its two Docker networks (the entry point, and its own app), as it publishes no
+ * port; their addresses are Docker's, in the private ranges.
+ */
+const SHARED_ENTRY_CLIENTS = "private_ranges";
+
 /** The suffix of a release stack's id: `<environment>-app`. */
 export const RELEASE_STACK_SUFFIX = "-app";
 
@@ -19,7 +26,7 @@ export interface ReleaseStackProps {
   readonly projectRoot: string;
   /** cdktf's output directory, relative to the project. @default "cdktf.out" */
   readonly outdir?: string;
-  /** The Django build context, relative to the project. @default "django-app" */
+  /** The Django project, relative to the project root or absolute. @default the configured DJANGO_PROJECT_DIR */
   readonly djangoAppDir?: string;
   /** Override the build context's content hash. @default computed from the files sent to the build */
   readonly sourceHash?: string;
@@ -40,7 +47,9 @@ export class ReleaseStack extends TerraformStack {
     const { config } = env;
     const outdir = props.outdir ?? "cdktf.out";
     const fromStack = (target: string) => fromStackDir(props.projectRoot, outdir, id, target);
-    const appDir = props.djangoAppDir ?? "django-app";
+    const appDir = props.djangoAppDir ?? config.project.dir;
+    const absAppDir = path.resolve(props.projectRoot, appDir);
+    const build = config.app.build;
     const prefix = config.namePrefix;
     this.addDependency(env);
 
@@ -49,12 +58,16 @@ export class ReleaseStack extends TerraformStack {
 
     this.image = new DjangoImage(this, "AppImage", {
       repository: `${prefix}-web`,
-      contextDir: path.resolve(props.projectRoot, appDir),
-      contextPath: fromStack(appDir),
+      contextDir: absAppDir,
+      contextPath: fromStack(absAppDir),
       baseImage: config.app.baseImage,
       sourceHash: props.sourceHash,
       prebuilt: config.app.image,
       buildLogFile: "build.log",
+      defaultIgnore: config.project.defaultIgnore,
+      ...(build.kind === "stack"
+        ? { wrap: { settingsModule: build.settingsModule, dependencyFiles: build.dependencies.files } }
+        : { dockerfile: build.dockerfile, target: build.target }),
     });
     const tls = config.proxy.tls;
     const [certFile, keyFile] = env.secretFiles.tls ?? [];
@@ -69,24 +82,38 @@ export class ReleaseStack extends TerraformStack {
       memoryMb: config.app.memoryMb,
       cpus: config.app.cpus,
       healthTimeoutSeconds: config.app.healthTimeout,
+      migrateTimeoutSeconds: config.app.migrateTimeout,
+      runtime: config.app.custom,
+      settingsModule: config.app.settingsModule,
+      environment: config.app.variables.plain,
+      secretEnvironment: env.secretFiles.appVariables,
+      media:
+        env.media && config.app.mediaUrl
+          ? { volumeName: env.media.volumeName, url: config.app.mediaUrl }
+          : undefined,
       proxy: env.proxy
         ? {
             ref: env.proxy.ref,
-            site: config.proxy.domain
-              ? {
-                  domain: config.proxy.domain,
-                  tls:
-                    tls.mode === "files" && certFile && keyFile
-                      ? {
-                          mode: "files",
-                          certFile: env.secrets.proxyPath(certFile),
-                          keyFile: env.secrets.proxyPath(keyFile),
-                        }
-                      : tls.mode === "internal"
-                        ? { mode: "internal" }
-                        : { mode: "acme", email: tls.mode === "acme" ? tls.email : undefined },
-                }
-              : undefined,
+            // behind the shared entry point: plain HTTP for any host, keeping the entry's
+            // X-Forwarded-Proto (https), which only the entry can send (nothing is published)
+            site:
+              config.proxy.entryPoint === "shared"
+                ? { trustedProxies: [SHARED_ENTRY_CLIENTS] }
+                : config.proxy.domain
+                  ? {
+                      domain: config.proxy.domain,
+                      tls:
+                        tls.mode === "files" && certFile && keyFile
+                          ? {
+                              mode: "files",
+                              certFile: env.secrets.proxyPath(certFile),
+                              keyFile: env.secrets.proxyPath(keyFile),
+                            }
+                          : tls.mode === "internal"
+                            ? { mode: "internal" }
+                            : { mode: "acme", email: tls.mode === "acme" ? tls.email : undefined },
+                    }
+                  : undefined,
           }
         : undefined,
     });
@@ -94,12 +121,24 @@ export class ReleaseStack extends TerraformStack {
     const out = (oid: string, value: string, description: string) =>
       new TerraformOutput(this, oid, { value, description });
     const web = this.service.web.name;
-    out("app_url", config.app.url, "The app, through the proxy");
-    out("admin_url", `${config.app.url}admin/`, "Django admin");
+    // PROXY=false publishes nothing: the app is reached on its frontend network, by its alias
+    const { upstream } = this.service;
+    const url = env.proxy
+      ? config.app.url
+      : `http://${prefix}-app:${upstream.slice(upstream.lastIndexOf(":") + 1)}/`;
+    out(
+      "app_url",
+      url,
+      env.proxy
+        ? "The app, through the proxy"
+        : `The app on the ${env.network.names.frontend} network (PROXY=false), for a proxy of your own`,
+    );
+    out("admin_url", `${url}admin/`, "Django admin");
     out("release", this.service.release, "The running release (a digest of its image and settings)");
     out("web_container", web, "The app container of the running release");
     out("image", this.image.name, "The app image of the running release");
     out("releases_kept", String(config.app.releasesKept), "Releases whose images are kept on the host");
+    out("name_prefix", prefix, "What the environment's containers, networks and volumes are named after");
     out(
       "release_history",
       `${prefix}-web`,

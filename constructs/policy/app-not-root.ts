@@ -1,17 +1,21 @@
 import { IAspect } from "cdktf";
 import { IConstruct } from "constructs";
 import { Container } from "@cdktf/provider-docker/lib/container";
-import { known, report, roleOf } from "./rule";
+import { Service } from "@cdktf/provider-docker/lib/service";
+import { known, report, roleOf, serviceRoleOf } from "./rule";
 
 export const RULE = "app-not-root";
 
 const APP_ROLES = ["web", "migrate"];
 
-/** The app's containers run as an explicit non-root user, whatever the image says. */
+/** The app's containers (and swarm services) run as an explicit non-root user, whatever the image says. */
 export class AppNotRoot implements IAspect {
   visit(node: IConstruct): void {
-    if (!(node instanceof Container) || !APP_ROLES.includes(roleOf(node) ?? "")) return;
-    const user = node.userInput;
+    let user: string | undefined;
+    if (node instanceof Container && APP_ROLES.includes(roleOf(node) ?? "")) user = node.userInput;
+    else if (node instanceof Service && APP_ROLES.includes(serviceRoleOf(node) ?? ""))
+      user = node.taskSpecInput?.containerSpec.user;
+    else return;
     if (!known(user)) {
       report(node, RULE, `${node.node.path} sets no user; set user to the image's non-root uid:gid`);
       return;

@@ -1,6 +1,7 @@
 import { IAspect } from "cdktf";
 import { IConstruct } from "constructs";
 import { Container } from "@cdktf/provider-docker/lib/container";
+import { Service } from "@cdktf/provider-docker/lib/service";
 import { report } from "./rule";
 
 export const RULE = "no-privileged";
@@ -15,6 +16,20 @@ const HOST_NAMESPACES = [
 /** Nothing privileged: no `privileged`, no added ALL or SYS_ADMIN capability, no host namespaces. */
 export class NoPrivileged implements IAspect {
   visit(node: IConstruct): void {
+    if (node instanceof Service) {
+      // a service has no privileged mode or host namespaces; capabilities are its way in
+      const added = (node.taskSpecInput?.containerSpec.capAdd ?? []).map((c) =>
+        c.toUpperCase().replace(/^CAP_/, ""),
+      );
+      for (const cap of added.filter((c) => c === "ALL" || c === "SYS_ADMIN")) {
+        report(
+          node,
+          RULE,
+          `${node.node.path} adds capability ${cap}; add only the specific capabilities it needs`,
+        );
+      }
+      return;
+    }
     if (!(node instanceof Container)) return;
     const where = node.node.path;
     if (node.privilegedInput === true) {

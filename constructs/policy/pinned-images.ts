@@ -2,6 +2,7 @@ import { IAspect } from "cdktf";
 import { IConstruct } from "constructs";
 import { Container } from "@cdktf/provider-docker/lib/container";
 import { Image } from "@cdktf/provider-docker/lib/image";
+import { Service } from "@cdktf/provider-docker/lib/service";
 import { isUnpinnedImage } from "../image-reference";
 import { known, report } from "./rule";
 
@@ -28,6 +29,8 @@ export class PinnedImages implements IAspect {
       }
     } else if (node instanceof Container) {
       check(node.imageInput, `${node.node.path}: container image`);
+    } else if (node instanceof Service) {
+      check(node.taskSpecInput?.containerSpec.image, `${node.node.path}: service image`);
     }
   }
 }

@@ -2,6 +2,8 @@
  * The command line: `npm run <command> -- [environment ...] [options]`. Pure: argv and the known
  * environments in, a parsed command or every problem out (exit code 2).
  */
+import { ENTRY_NAME } from "../../config/entry-config";
+import { isUnpinnedImage } from "../../constructs/image-reference";
 
 export const COMMANDS = {
   synth: "validate the settings and write cdktf.out/ (no Docker or Terraform needed)",
@@ -34,6 +36,10 @@ export interface Options {
   readonly to?: string;
   /** pg-upgrade: the new PostgreSQL image. */
   readonly image?: string;
+  /** deploy, diff: copy the state to a changed backend first (Terraform's init -migrate-state). */
+  readonly migrateState: boolean;
+  /** deploy: apply the plans saved by `npm run plan:pr` in this folder, exactly, or nothing (exit 3). */
+  readonly savedPlans?: string;
 }
 
 export interface ParsedArgs {
@@ -48,7 +54,11 @@ export type ParseResult =
   | { readonly ok: true; readonly args: ParsedArgs }
   | { readonly ok: false; readonly errors: readonly string[] };
 
-const FLAGS: Record<string, "autoApprove" | "all" | "timings" | "help" | "version" | "follow"> = {
+const FLAGS: Record<
+  string,
+  "autoApprove" | "all" | "timings" | "help" | "version" | "follow" | "migrateState"
+> = {
+  "--migrate-state": "migrateState",
   "--auto-approve": "autoApprove",
   "--yes": "autoApprove",
   "-y": "autoApprove",
@@ -61,20 +71,32 @@ const FLAGS: Record<string, "autoApprove" | "all" | "timings" | "help" | "versio
   "--follow": "follow",
   "-f": "follow",
 };
-const VALUED = ["--since", "--tail", "--service", "--to", "--image"] as const;
+const VALUED = ["--since", "--tail", "--service", "--to", "--image", "--saved-plans"] as const;
+const EXAMPLES: Record<(typeof VALUED)[number], string> = {
+  "--since": "--since 10m",
+  "--tail": "--tail 100",
+  "--service": "--service db",
+  "--to": "--to /mnt/backups",
+  "--image": "--image postgres:18",
+  "--saved-plans": "--saved-plans cdktf.out/plans",
+};
+
+/** The commands that also take `entry`, the shared entry point, in place of an environment. */
+export const ENTRY_TARGET_COMMANDS: readonly Command[] = ["deploy", "diff", "destroy", "status", "output"];
 
 /** Which commands take which options, and how many environments. */
 const GRAMMAR: Record<Command, { options: string[]; many: boolean; usage: string }> = {
   synth: { options: ["timings"], many: true, usage: "npm run synth -- [environment ...]" },
   diff: {
-    options: ["all", "timings"],
+    options: ["all", "timings", "migrateState"],
     many: true,
-    usage: "npm run diff -- [environment ...] [--all] [--timings]",
+    usage: "npm run diff -- [environment ...] [--all] [--timings] [--migrate-state]",
   },
   deploy: {
-    options: ["autoApprove", "all", "timings"],
+    options: ["autoApprove", "all", "timings", "migrateState", "--saved-plans"],
     many: true,
-    usage: "npm run deploy -- <environment ...> | --all  [--auto-approve] [--timings]",
+    usage:
+      "npm run deploy -- <environment ...> | --all  [--auto-approve] [--timings] [--migrate-state] [--saved-plans <dir>]",
   },
   rollback: {
     options: ["autoApprove", "timings"],
@@ -111,7 +133,11 @@ const GRAMMAR: Record<Command, { options: string[]; many: boolean; usage: string
 export function usage(command?: Command): string {
   if (command) {
     const notes: Partial<Record<Command, string>> = {
-      deploy: "Without a terminal, --auto-approve is required (nothing can be asked).",
+      deploy:
+        "Without a terminal, --auto-approve is required (nothing can be asked).\n" +
+        "--saved-plans <dir>: apply the plans `npm run plan:pr` saved there, exactly: only when the\n" +
+        "synthesized configuration and the state are still the ones they were planned against;\n" +
+        "otherwise apply nothing, say which stack and why, and exit 3.",
       destroy: "The data volume is kept unless DELETE_DATA_ON_DESTROY=true.",
       diff: "Without environments: all of ENVIRONMENTS. Exit 0 whether or not there are changes.",
       manage: "e.g. npm run manage -- dev createsuperuser; npm run manage -- dev shell",
@@ -135,16 +161,36 @@ export function usage(command?: Command): string {
     "",
     "options (where a command takes them; `npm run <command> -- --help` says which):",
     "  --all             every environment in ENVIRONMENTS",
+    `  ${ENTRY_NAME.padEnd(16)}  in place of an environment (${ENTRY_TARGET_COMMANDS.join(", ")}): the shared entry point`,
     "  --auto-approve    do not ask before applying (required without a terminal); --yes for restore",
     "  --timings         print where the time went",
     "  --help, --version",
     "",
     "exit codes: 0 done, 1 failed, 2 usage or configuration error, 130 interrupted",
+    "  and 3: deploy --saved-plans found a saved plan stale (the code or the state moved since it was",
+    "  planned); nothing was applied",
   ].join("\n");
 }
 
 const SINCE = /^(\d+[smhd]|\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2})?)?)$/;
-const IMAGE = /^[a-z0-9][a-z0-9._/-]*(:[\w][\w.-]{0,127})?(@sha256:[a-f0-9]{64})?$/;
+
+/** A `--since` value docker logs takes: a duration, or a date (and time) that exists. */
+function sinceOk(value: string): boolean {
+  if (!SINCE.test(value)) return false;
+  if (/^\d+[smhd]$/.test(value)) return true;
+  const [date, time = "00:00:00"] = value.split("T");
+  const [y, mo, d] = date.split("-").map(Number);
+  const [h, mi, sec = 0] = time.split(":").map(Number);
+  const t = new Date(Date.UTC(y, mo - 1, d, h, mi, sec));
+  return (
+    t.getUTCFullYear() === y &&
+    t.getUTCMonth() === mo - 1 &&
+    t.getUTCDate() === d &&
+    h < 24 &&
+    mi < 60 &&
+    sec < 60
+  );
+}
 
 export function parseArgs(
   argv: readonly string[],
@@ -168,10 +214,17 @@ export function parseArgs(
       arg.startsWith("--") && arg.includes("=")
         ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)]
         : [arg, undefined];
-    if (key in FLAGS) flags[FLAGS[key]] = true;
-    else if ((VALUED as readonly string[]).includes(key)) {
+    if (key in FLAGS) {
+      // `--auto-approve=no` must not approve
+      if (inline !== undefined)
+        errors.push(
+          `${key} takes no value, got ${JSON.stringify(inline)}; give ${key} alone, or leave it out`,
+        );
+      else flags[FLAGS[key]] = true;
+    } else if ((VALUED as readonly string[]).includes(key)) {
       const value = inline ?? argv[++i];
-      if (value === undefined || value.startsWith("--")) errors.push(`${key} needs a value; see --help`);
+      if (value === undefined || value === "" || value.startsWith("--"))
+        errors.push(`${key} needs a value, e.g. ${EXAMPLES[key as (typeof VALUED)[number]]}; see --help`);
       else valued[key] = value;
     } else if (arg.startsWith("-") && arg !== "-")
       errors.push(`unknown option ${JSON.stringify(arg)}; see --help`);
@@ -184,11 +237,18 @@ export function parseArgs(
     help: flags.help === true,
     version: flags.version === true,
     follow: flags.follow === true,
+    migrateState: flags.migrateState === true,
     since: valued["--since"],
-    tail: valued["--tail"] === undefined ? undefined : Number(valued["--tail"]),
+    tail:
+      valued["--tail"] === undefined
+        ? undefined
+        : /^\d+$/.test(valued["--tail"])
+          ? Number(valued["--tail"])
+          : NaN,
     service: (valued["--service"] ?? "web") as Options["service"],
     to: valued["--to"],
     image: valued["--image"],
+    savedPlans: valued["--saved-plans"],
   };
   if (options.help || options.version) {
     return {
@@ -196,7 +256,11 @@ export function parseArgs(
       args: { command: isCommand ? (name as Command) : undefined, environments: [], options, rest: [] },
     };
   }
-  if (name === undefined) return { ok: false, errors: ["no command given", ...errors] };
+  if (name === undefined)
+    return {
+      ok: false,
+      errors: [`no command given; give one of ${Object.keys(COMMANDS).join(", ")}`, ...errors],
+    };
   if (!isCommand) {
     return {
       ok: false,
@@ -218,7 +282,7 @@ export function parseArgs(
   for (const key of Object.keys(valued)) {
     if (!grammar.options.includes(key)) errors.push(`${command} takes no ${key}; usage: ${grammar.usage}`);
   }
-  if (options.since !== undefined && !SINCE.test(options.since)) {
+  if (options.since !== undefined && !sinceOk(options.since)) {
     errors.push(
       `--since must be a duration like 10m, 2h, 1d or a date like 2026-11-30T10:00, got ${JSON.stringify(options.since)}`,
     );
@@ -232,8 +296,10 @@ export function parseArgs(
   if (!["web", "db", "proxy"].includes(options.service)) {
     errors.push(`--service must be web, db or proxy, got ${JSON.stringify(options.service)}`);
   }
-  if (options.image !== undefined && !IMAGE.test(options.image)) {
-    errors.push(`--image must be an image reference like postgres:18, got ${JSON.stringify(options.image)}`);
+  if (options.image !== undefined && isUnpinnedImage(options.image)) {
+    errors.push(
+      `--image must be an image reference with a tag other than latest, or a digest, like postgres:18, got ${JSON.stringify(options.image)}`,
+    );
   }
   const [, ...afterCommand] = positional;
   const envArgs = grammar.many ? afterCommand : afterCommand.slice(0, 1);
@@ -241,11 +307,15 @@ export function parseArgs(
   const environments: string[] = [];
   for (const e of envArgs) {
     if (environments.includes(e)) continue;
-    if (knownEnvironments && !knownEnvironments.includes(e)) {
+    // the shared entry point's stack, where no environment has its name
+    const entry = e === ENTRY_NAME && ENTRY_TARGET_COMMANDS.includes(command);
+    if (knownEnvironments && !knownEnvironments.includes(e) && !entry) {
       const hint =
         e.endsWith("-app") && knownEnvironments.includes(e.slice(0, -4))
           ? ` (the release stack of "${e.slice(0, -4)}" is deployed with it)`
-          : "";
+          : e === ENTRY_NAME
+            ? ` (the shared entry point takes ${ENTRY_TARGET_COMMANDS.join(", ")}, not ${command})`
+            : "";
       errors.push(
         `unknown environment ${JSON.stringify(e)}${hint}; ENVIRONMENTS is ${knownEnvironments.join(",")}`,
       );
@@ -269,6 +339,15 @@ export function parseArgs(
     errors.push(`restore needs one dump file; usage: ${grammar.usage}`);
   if (command === "pg-upgrade" && options.image === undefined)
     errors.push(`pg-upgrade needs --image; usage: ${grammar.usage}`);
+  // asked here, before Docker is reached: nothing can be asked at a prompt
+  if (command === "restore" && rest.length === 1 && !options.autoApprove)
+    errors.push(
+      `restore replaces the data of ${chosen[0] ?? "the environment"} with ${JSON.stringify(rest[0])}: add --yes to do it; usage: ${grammar.usage}`,
+    );
+  if (command === "pg-upgrade" && options.image !== undefined && !options.autoApprove)
+    errors.push(
+      `pg-upgrade stops ${chosen[0] ?? "the environment"}'s app and database for a dump and a restore: add --yes to do it; usage: ${grammar.usage}`,
+    );
   if (errors.length > 0) return { ok: false, errors };
   return { ok: true, args: { command, environments: chosen, options, rest } };
 }

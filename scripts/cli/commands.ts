@@ -10,10 +10,21 @@ import { readConfigInput } from "../../config/load-config";
 import { execDocker, execDockerOk } from "../lib/docker";
 import { Options } from "./args";
 import { Failure, containersOf, diagnose, inspectContainer, stepName } from "./diagnose";
+import { diffEntryFor, syncEntry } from "./entry";
+import { disconnectOthers } from "./networks";
 import { CommandFailed } from "./errors";
 import { acquire } from "./lock";
+import { overridesLine, releaseOverrides } from "./overrides";
 import { recoverState } from "./recover";
-import { stackDir, synth, synthIfChanged } from "./synth";
+import {
+  EXIT_SAVED_PLAN_STALE,
+  SAVED_PLAN_FILES,
+  configSha256,
+  decideSavedPlans,
+  readSavedPlanMeta,
+  stateIdentity,
+} from "../lib/saved-plan";
+import { namePrefixIn, stackDir, synth, synthIfChanged, synthesizedOutput } from "./synth";
 import { Runner, constructPaths, forwardSignal, initIfNeeded, prebuiltImages, terraform } from "./terraform";
 import { bold, dim, green, line, red, seconds, tail, yellow } from "./ui";
 import { checkDataCompatibility, databaseSpec } from "./preflight";
@@ -57,10 +68,17 @@ function secretsDirOf(ctx: Context): string {
   return built.ok ? built.config.secretsDir : ".secrets";
 }
 
+/** The Django project's directory (DJANGO_PROJECT_DIR), whose files decide the image. */
+function projectDirOf(ctx: Context): string {
+  const { input } = readConfigInput(ctx.root, ctx.env);
+  const built = buildConfig(input, {});
+  return built.ok ? built.config.project.absDir : path.join(ctx.root, "django-app");
+}
+
 async function synthesize(ctx: Context, environment: string, reuse = false): Promise<void> {
   const result = await timed(`${environment}: synth`, () =>
     reuse
-      ? synthIfChanged(ctx.root, environment, ctx.env, secretsDirOf(ctx), [path.join(ctx.root, "django-app")])
+      ? synthIfChanged(ctx.root, environment, ctx.env, secretsDirOf(ctx), [projectDirOf(ctx)])
       : synth(ctx.root, environment, ctx.env),
   );
   if ("skipped" in result && result.skipped)
@@ -77,16 +95,24 @@ async function synthesize(ctx: Context, environment: string, reuse = false): Pro
   }
 }
 
-async function init(ctx: Context, environment: string, stack: string): Promise<string> {
+export async function init(ctx: Context, environment: string, stack: string): Promise<string> {
   const dir = stackDir(ctx.root, environment, stack);
-  const run = await timed(`${stack}: terraform init`, () => initIfNeeded(ctx.runner, dir));
+  const run = await timed(`${stack}: terraform init`, () =>
+    initIfNeeded(ctx.runner, dir, ctx.options.migrateState),
+  );
   if (run && run.code !== 0) {
-    throw new CommandFailed(`terraform init failed for ${stack}:\n${tail(run.stdout + run.stderr, 30)}`);
+    const output = run.stdout + run.stderr;
+    const moved = /Backend configuration changed|backend.*(changed|initialization required)/i.test(output);
+    throw new CommandFailed(
+      moved
+        ? `the state backend of ${stack} changed (TF_BACKEND or its settings). To copy the state to the new backend, run the same command again with --migrate-state (Terraform's init -migrate-state); the old state stays where it was.`
+        : `terraform init failed for ${stack}:\n${tail(output, 30)}`,
+    );
   }
   return dir;
 }
 
-interface Plan {
+export interface Plan {
   readonly stack: string;
   readonly dir: string;
   readonly changes: boolean;
@@ -97,12 +123,12 @@ interface Plan {
 }
 
 /** A deploy that needs no approval applies at once: Terraform plans and applies in one run. */
-async function directPlan(ctx: Context, environment: string, stack: string): Promise<Plan> {
+export async function directPlan(ctx: Context, environment: string, stack: string): Promise<Plan> {
   const dir = await init(ctx, environment, stack);
   return { stack, dir, changes: true, summary: "planned and applied in one run", text: "", direct: true };
 }
 
-async function plan(ctx: Context, environment: string, stack: string, destroy = false): Promise<Plan> {
+export async function plan(ctx: Context, environment: string, stack: string, destroy = false): Promise<Plan> {
   const dir = await init(ctx, environment, stack);
   const args = ["plan", "-input=false", "-out=plan", "-detailed-exitcode", "-lock-timeout=10s"];
   if (destroy) args.push("-destroy");
@@ -116,7 +142,7 @@ async function plan(ctx: Context, environment: string, stack: string, destroy = 
   return { stack, dir, changes: run.code === 2, summary, text: run.stdout };
 }
 
-async function confirm(question: string): Promise<boolean> {
+export async function confirm(question: string): Promise<boolean> {
   line(question);
   process.stderr.write("Type yes to go on: ");
   const answer = await new Promise<string>((resolve) => {
@@ -136,7 +162,7 @@ interface ApplyOutcome {
 }
 
 /** Applies a saved plan, printing progress; watches a starting release for a crash loop. */
-async function apply(ctx: Context, p: Plan, destroying = false): Promise<ApplyOutcome> {
+export async function apply(ctx: Context, p: Plan, destroying = false): Promise<ApplyOutcome> {
   const paths = constructPaths(p.dir);
   const prebuilt = prebuiltImages(p.dir);
   const started = new Map<string, number>();
@@ -168,7 +194,7 @@ async function apply(ctx: Context, p: Plan, destroying = false): Promise<ApplyOu
     }
   };
   const watchRelease = () => {
-    for (const name of containersOf(p.stack, "web")) {
+    for (const name of containersOf(p.stack, "web", namePrefixIn(p.dir))) {
       const state = inspectContainer(name);
       if (!state) continue;
       const created = Date.parse(execDocker(["inspect", "-f", "{{.Created}}", name]));
@@ -276,6 +302,7 @@ async function apply(ctx: Context, p: Plan, destroying = false): Promise<ApplyOu
     errors.delete(migrate);
     failures.push({
       stack: p.stack,
+      namePrefix: namePrefixIn(p.dir),
       constructPath: "App/Migrate",
       action: "create",
       messages: [],
@@ -289,6 +316,7 @@ async function apply(ctx: Context, p: Plan, destroying = false): Promise<ApplyOu
     const path = where(addr);
     failures.push({
       stack: p.stack,
+      namePrefix: namePrefixIn(p.dir),
       constructPath: path,
       action: destroying ? "delete" : "create",
       messages,
@@ -308,7 +336,7 @@ async function apply(ctx: Context, p: Plan, destroying = false): Promise<ApplyOu
 }
 
 /** Puts the state back to the release still serving, removing what the failed one created. */
-async function recover(ctx: Context, dir: string, stack: string): Promise<void> {
+export async function recover(ctx: Context, dir: string, stack: string): Promise<void> {
   const pulled = await terraform(ctx.runner, dir, ["state", "pull"]);
   if (pulled.code !== 0 || pulled.stdout.trim() === "") return;
   const recovery = recoverState(JSON.parse(pulled.stdout));
@@ -397,11 +425,11 @@ function configDigest(dir: string): string {
 }
 
 /** Records that the stack's current configuration is what this machine applied last. */
-function markApplied(dir: string): void {
+export function markApplied(dir: string): void {
   fs.writeFileSync(path.join(dir, APPLIED), configDigest(dir));
 }
 
-function forgetApplied(dir: string): void {
+export function forgetApplied(dir: string): void {
   fs.rmSync(path.join(dir, APPLIED), { force: true });
 }
 
@@ -410,7 +438,7 @@ function forgetApplied(dir: string): void {
  * this machine applied last, and its database and proxy run and are healthy. (`npm run diff`
  * always compares everything; this spares every deploy a refresh of networks and volumes.)
  */
-function infraUnchanged(dir: string, environment: string): boolean {
+export function infraUnchanged(dir: string, environment: string): boolean {
   const marker = path.join(dir, APPLIED);
   if (!fs.existsSync(marker) || fs.readFileSync(marker, "utf8") !== configDigest(dir)) return false;
   const config = JSON.parse(fs.readFileSync(path.join(dir, "cdk.tf.json"), "utf8"));
@@ -442,26 +470,101 @@ function removeRetiredVolumes(ctx: Context, environment: string): void {
   }
 }
 
+/**
+ * `deploy --saved-plans <dir>`: the plans `npm run plan:pr` saved for both stacks, to be applied
+ * as they are. Every stack is checked before anything is applied: the configuration synthesized
+ * now and the state now must be the ones its plan was made against (scripts/lib/saved-plan.ts).
+ * Otherwise nothing is applied, and the deploy exits 3 naming the stack and why.
+ */
+async function savedPlans(ctx: Context, environment: string, dir: string): Promise<Plan[]> {
+  const folder = path.resolve(dir);
+  if (!fs.existsSync(folder) || !fs.statSync(folder).isDirectory()) {
+    throw new CommandFailed(
+      `--saved-plans ${dir} is not a folder; give the folder \`npm run plan:pr\` wrote (PLAN_OUT_DIR, default cdktf.out/plans)`,
+      2,
+    );
+  }
+  const checked = [];
+  for (const stack of [environment, appStack(environment)]) {
+    let saved;
+    try {
+      saved = readSavedPlanMeta(folder, stack);
+    } catch (e) {
+      throw new CommandFailed(`--saved-plans: ${(e as Error).message}`, 2);
+    }
+    const dirOfStack = await init(ctx, environment, stack);
+    const pulled = await terraform(ctx.runner, dirOfStack, ["state", "pull"]);
+    if (pulled.code !== 0)
+      throw new CommandFailed(
+        `could not read the state of ${stack}:\n${tail(pulled.stdout + pulled.stderr, 20)}`,
+      );
+    checked.push({
+      stack,
+      dir: dirOfStack,
+      saved,
+      current: { configSha256: configSha256(dirOfStack), state: stateIdentity(pulled.stdout) },
+    });
+  }
+  if (checked.every((c) => !c.saved)) {
+    throw new CommandFailed(
+      `--saved-plans ${dir} holds no plan for ${environment} (expected ${path.join(dir, environment, SAVED_PLAN_FILES.meta)}); plan it with \`npm run plan:pr -- ${environment}\``,
+      2,
+    );
+  }
+  const { apply: ok, decisions } = decideSavedPlans(checked);
+  if (!ok) {
+    for (const d of decisions) if (!d.apply) line(red(`  ${d.message}`));
+    throw new CommandFailed(
+      `${environment}: the saved plans are stale, so nothing was applied; plan again (\`npm run plan:pr -- ${environment}\`) and review the new plan`,
+      EXIT_SAVED_PLAN_STALE,
+    );
+  }
+  line(
+    dim(`  ${environment}: the saved plans match the configuration and the state; applying them as reviewed`),
+  );
+  return checked.map((c) => {
+    const from = path.join(folder, c.stack);
+    // apply() applies the file `plan` in the stack's folder
+    if (c.saved!.changes) fs.copyFileSync(path.join(from, SAVED_PLAN_FILES.plan), path.join(c.dir, "plan"));
+    const text = fs.existsSync(path.join(from, SAVED_PLAN_FILES.text))
+      ? fs.readFileSync(path.join(from, SAVED_PLAN_FILES.text), "utf8")
+      : "";
+    return {
+      stack: c.stack,
+      dir: c.dir,
+      changes: c.saved!.changes,
+      summary: /Plan: [^\n]*/.exec(text)?.[0] ?? (c.saved!.changes ? "changes" : "no changes"),
+      text,
+    };
+  });
+}
+
 export async function deploy(ctx: Context, environment: string): Promise<void> {
   const release = acquire(`${ctx.root}/cdktf.out`, environment, "deploy");
   try {
     line(bold(`${environment}: deploy`));
     await synthesize(ctx, environment, true);
+    // a shared environment's proxy joins the entry point's network: the entry point goes first
+    await syncEntry(ctx, environment, { add: environment });
     const infraDir = stackDir(ctx.root, environment, environment);
-    const unchanged = infraUnchanged(infraDir, environment);
+    // a saved plan says itself whether the environment's stack changes
+    const unchanged = !ctx.options.savedPlans && infraUnchanged(infraDir, environment);
     if (unchanged) {
       line(
         dim(`  ${environment}: unchanged since this machine last applied it, and its database and proxy run`),
       );
     } else {
       await timed(`${environment}: data compatibility check`, async () => checkDataCompatibility(infraDir));
-      await retireFirstLayout(ctx, environment);
+      // changes the state: a saved plan made before would be stale (upgrade with a plain deploy)
+      if (!ctx.options.savedPlans) await retireFirstLayout(ctx, environment);
     }
     const planFor = ctx.options.autoApprove ? directPlan : plan;
-    const plans = await Promise.all([
-      ...(unchanged ? [] : [planFor(ctx, environment, environment)]),
-      planFor(ctx, environment, appStack(environment)),
-    ]);
+    const plans = ctx.options.savedPlans
+      ? await savedPlans(ctx, environment, ctx.options.savedPlans)
+      : await Promise.all([
+          ...(unchanged ? [] : [planFor(ctx, environment, environment)]),
+          planFor(ctx, environment, appStack(environment)),
+        ]);
     if (!ctx.options.autoApprove) {
       for (const p of plans) line(`  ${p.stack}: ${p.changes ? p.summary : dim("no changes")}`);
       if (!unchanged && !plans[0].changes) markApplied(infraDir);
@@ -509,15 +612,21 @@ export async function deploy(ctx: Context, environment: string): Promise<void> {
       line(green(`${environment}: nothing to do; ${appUrlOf(ctx, environment)}`));
       return;
     }
-    await recordAndPrune(ctx, environment);
+    const released = await recordAndPrune(ctx, environment);
     removeRetiredVolumes(ctx, environment);
+    const overridden = overridesLine(releaseOverrides(released.web_container));
+    if (overridden) line(yellow(`  ${overridden}`));
     line(green(bold(`${environment}: deployed; ${appUrlOf(ctx, environment)}`)));
   } finally {
     release();
   }
 }
 
-async function outputs(ctx: Context, environment: string, stack: string): Promise<Record<string, string>> {
+export async function outputs(
+  ctx: Context,
+  environment: string,
+  stack: string,
+): Promise<Record<string, string>> {
   const dir = stackDir(ctx.root, environment, stack);
   if (!fs.existsSync(`${dir}/.terraform`)) await init(ctx, environment, stack);
   const run = await terraform(ctx.runner, dir, ["output", "-json"]);
@@ -560,12 +669,12 @@ export function releaseHistory(repo: string): { tag: string; id: string }[] {
  * the images of the last RELEASES_KEPT releases that served (the current one among them) and
  * removes every other image of this environment's app: earlier releases and builds that never served.
  */
-async function recordAndPrune(ctx: Context, environment: string): Promise<void> {
+export async function recordAndPrune(ctx: Context, environment: string): Promise<Record<string, string>> {
   const out = await outputs(ctx, environment, appStack(environment));
   const current = out.image;
   const repo = out.release_history;
   const kept = Number(out.releases_kept ?? "3");
-  if (!current || !repo) return;
+  if (!current || !repo) return out;
   const currentId = execDocker(["image", "inspect", "-f", "{{.Id}}", current]);
   const history = releaseHistory(repo);
   if (!history[0] || !currentId.includes(history[0].id)) {
@@ -589,6 +698,7 @@ async function recordAndPrune(ctx: Context, environment: string): Promise<void> 
         `  removed ${removed.length} image tag(s) of earlier or failed releases; kept ${keepIds.length} release(s)`,
       ),
     );
+  return out;
 }
 
 export async function diff(ctx: Context, environment: string): Promise<void> {
@@ -596,22 +706,24 @@ export async function diff(ctx: Context, environment: string): Promise<void> {
   try {
     line(bold(`${environment}: diff`));
     await synthesize(ctx, environment);
+    await diffEntryFor(ctx, environment);
     for (const stack of [environment, appStack(environment)]) {
       const p = await plan(ctx, environment, stack);
       process.stdout.write(p.text);
     }
-    for (const d of drift(environment)) line(yellow(`drift: ${d}`));
+    for (const d of drift(environment, namePrefixIn(stackDir(ctx.root, environment, environment))))
+      line(yellow(`drift: ${d}`));
   } finally {
     release();
   }
 }
 
 /** Long-running containers of an environment that are not running as they should. */
-export function drift(environment: string): string[] {
+export function drift(environment: string, namePrefix?: string): string[] {
   const found: string[] = [];
   for (const stack of [environment, appStack(environment)]) {
     for (const role of ["database", "web", "proxy"]) {
-      for (const name of containersOf(stack, role)) {
+      for (const name of containersOf(stack, role, namePrefix)) {
         const s = inspectContainer(name);
         if (!s) continue;
         if (s.status === "paused")
@@ -644,9 +756,15 @@ export async function destroy(ctx: Context, environment: string): Promise<void> 
         throw new CommandFailed("not destroyed", 1);
       }
     }
-    const history = (await outputs(ctx, environment, appStack(environment))).release_history;
+    // from the configuration, not the state: a destroy retried after a failed one still knows it
+    const history = synthesizedOutput(
+      stackDir(ctx.root, environment, appStack(environment)),
+      "release_history",
+    );
     for (const p of plans) {
       if (!p.changes) continue;
+      // a proxy of your own on the frontend network would keep it from being removed
+      if (p.stack === environment) disconnectOthers(ctx.root, environment);
       const outcome = await apply(ctx, p, true);
       if (!outcome.ok) {
         for (const f of outcome.failures)
@@ -656,6 +774,7 @@ export async function destroy(ctx: Context, environment: string): Promise<void> 
     }
     if (history) removeReleaseImages(history);
     line(green(`${environment}: destroyed`));
+    await syncEntry(ctx, environment, { remove: environment });
     const volume = databaseSpec(stackDir(ctx.root, environment, environment))?.volume;
     if (volume && execDockerOk(["volume", "inspect", volume])) {
       line(

@@ -13,10 +13,11 @@ import { AppConfig } from "../../config/types";
 import { execDocker, execDockerOk } from "../lib/docker";
 import { Context, deploy } from "./commands";
 import { containersOf, inspectContainer } from "./diagnose";
+import { entryStatusLine } from "./entry";
 import { CommandFailed } from "./errors";
 import { acquire } from "./lock";
 import { databaseSpec } from "./preflight";
-import { stackDir, synth } from "./synth";
+import { namePrefixIn, stackDir, synth } from "./synth";
 import { bold, dim, green, interactive, line, red, yellow } from "./ui";
 
 /** What the day-2 commands need to know of an environment. */
@@ -57,7 +58,11 @@ async function facts(ctx: Context, environment: string): Promise<Facts> {
     db,
     proxy: containers.find((c) => roleOf(c) === "proxy")?.name,
     backendNetwork: networks.find((n) => n.internal)?.name ?? `${db.container.replace(/-db$/, "")}-backend`,
-    web: containersOf(`${environment}-app`, "web").find((n) => inspectContainer(n)?.status === "running"),
+    web: containersOf(
+      `${environment}-app`,
+      "web",
+      namePrefixIn(stackDir(ctx.root, environment, environment)),
+    ).find((n) => inspectContainer(n)?.status === "running"),
   };
 }
 
@@ -93,6 +98,8 @@ export async function status(ctx: Context, environment: string): Promise<void> {
   line(describe(f.web, "web"));
   line(describe(f.db.container, "database"));
   if (f.proxy) line(describe(f.proxy, "proxy"));
+  const entry = entryStatusLine(ctx, environment);
+  if (entry) line(entry);
   const volume = execDockerOk(["volume", "inspect", f.db.volume])
     ? f.db.volume
     : `${f.db.volume} (not created yet)`;
@@ -251,9 +258,11 @@ export async function restore(ctx: Context, environment: string): Promise<void> 
       1,
     );
   }
-  const webs = containersOf(`${environment}-app`, "web").filter(
-    (n) => inspectContainer(n)?.status === "running",
-  );
+  const webs = containersOf(
+    `${environment}-app`,
+    "web",
+    namePrefixIn(stackDir(ctx.root, environment, environment)),
+  ).filter((n) => inspectContainer(n)?.status === "running");
   // not while a deploy or another restore of this environment runs
   const release = acquire(path.join(ctx.root, "cdktf.out"), environment, "restore");
   line(bold(`${environment}: restoring ${path.basename(file)}`));
@@ -323,7 +332,11 @@ export async function pgUpgrade(ctx: Context, environment: string): Promise<void
   const dump = await backup(ctx, environment);
   const keep = `${f.db.volume}-pg${oldMajor}`;
   line(bold(`${environment}: PostgreSQL ${oldMajor} -> ${newMajor}`));
-  const webs = containersOf(`${environment}-app`, "web");
+  const webs = containersOf(
+    `${environment}-app`,
+    "web",
+    namePrefixIn(stackDir(ctx.root, environment, environment)),
+  );
   for (const w of webs) execDockerOk(["stop", w]);
   execDocker(["stop", f.db.container]);
   execDocker(["volume", "create", keep]);

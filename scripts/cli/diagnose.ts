@@ -30,6 +30,13 @@ export function exitMeaning(code: number, oomKilled = false): string {
 export function stepName(constructPath: string, action: string): string {
   const steps: [RegExp, string, string?][] = [
     [/^AppImage/, "build the app image", "forget an old app image"],
+    // DEPLOY_TARGET=swarm (stacks/swarm-*.ts)
+    [/^App\/Service$/, "roll the new release out (swarm)", "remove the app service"],
+    [/^Database\/Service$/, "start PostgreSQL (swarm service)", "stop PostgreSQL"],
+    [/^Database\/Roles$/, "set the database roles (swarm one-shot)", "remove the roles one-shot"],
+    [/^Proxy\/Service$/, "start the proxy (swarm service)", "stop the proxy"],
+    [/^Proxy\/Caddyfile$/, "store the proxy's configuration", "remove an old proxy configuration"],
+    [/^(Frontend|Backend)Network$/, "look up the networks"],
     [/^App\/Migrate$/, "run the migrations", "remove the previous migration run"],
     [/^App\/Web$/, "start the new release", "stop the previous release (draining requests in flight)"],
     [/^App\/Proxy\/Route$/, "switch traffic to the new release", "remove the previous route"],
@@ -38,8 +45,14 @@ export function stepName(constructPath: string, action: string): string {
     [/^Database\/PasswordSync$/, "set the database password"],
     [/^Database\/Image$/, "find the PostgreSQL image"],
     [/^Database\//, "the database's volume"],
+    [/^Media\/Init$/, "prepare the media volume"],
+    [/^Media\//, "the media volume"],
     [/^Secrets\/Writer$/, "write the secret files"],
     [/^Secrets\//, "the secrets volume"],
+    [/^Entry\/Route\/Route$/, "reload the shared entry point", "remove the previous entry route"],
+    [/^Entry\/Route\/Gate$/, "check the reload"],
+    [/^Entry\/Proxy\/Container$/, "start the shared entry point", "stop the shared entry point"],
+    [/^Entry\//, "the shared entry point's image, network and volumes"],
     [/^Proxy\/Container$/, "start the proxy", "stop the proxy"],
     [/^Proxy\/Image$/, "find the proxy image"],
     [/^Proxy\//, "the proxy's volumes"],
@@ -98,7 +111,12 @@ export function containerLogs(nameOrId: string, lines = 40): string {
 }
 
 /** Containers of a stack with a role, newest first. */
-export function containersOf(stack: string, role: string): string[] {
+/**
+ * The containers of one stack with one role (labels `django-cdktf.stack` and `django-cdktf.role`).
+ * The labels name the environment, not the project: `namePrefix` (`<project>-<env>`) keeps another
+ * project's environment of the same name out.
+ */
+export function containersOf(stack: string, role: string, namePrefix?: string): string[] {
   try {
     return execDocker([
       "ps",
@@ -111,7 +129,7 @@ export function containersOf(stack: string, role: string): string[] {
       "{{.Names}}",
     ])
       .split("\n")
-      .filter((n) => n !== "");
+      .filter((n) => n !== "" && (namePrefix === undefined || n.startsWith(`${namePrefix}-`)));
   } catch {
     return [];
   }
@@ -128,6 +146,8 @@ export interface Failure {
   readonly reason?: string;
   /** The container the step concerns, when the CLI knows it. */
   readonly container?: string;
+  /** What the environment's containers are named after (`<project>-<env>`), when known. */
+  readonly namePrefix?: string;
 }
 
 export interface Report {
@@ -175,7 +195,7 @@ export function diagnose(failure: Failure, buildLog: string | undefined, appUrl:
     };
   }
   if (/^App\/Migrate$/.test(failure.constructPath) || /migrations failed/.test(terraformText)) {
-    const migrate = failure.container ?? containersOf(failure.stack, "migrate")[0];
+    const migrate = failure.container ?? containersOf(failure.stack, "migrate", failure.namePrefix)[0];
     const found = migrate
       ? describeContainer(migrate, "migration output")
       : { details: [tail(terraformText)] };
@@ -187,7 +207,7 @@ export function diagnose(failure: Failure, buildLog: string | undefined, appUrl:
     };
   }
   if (/^App\/Web$/.test(failure.constructPath)) {
-    const web = failure.container ?? containersOf(failure.stack, "web")[0];
+    const web = failure.container ?? containersOf(failure.stack, "web", failure.namePrefix)[0];
     const found = web ? describeContainer(web, "its output") : { details: [tail(terraformText)] };
     return {
       step,
@@ -202,7 +222,7 @@ export function diagnose(failure: Failure, buildLog: string | undefined, appUrl:
     };
   }
   if (/^App\/Proxy\//.test(failure.constructPath) || /Switching traffic failed/.test(terraformText)) {
-    const route = containersOf(failure.stack, "route")[0];
+    const route = containersOf(failure.stack, "route", failure.namePrefix)[0];
     return {
       step: "switch traffic to the new release",
       cause: "the proxy refused the new configuration",

@@ -41,9 +41,16 @@ export function databaseSpec(dir: string): DatabaseSpec | undefined {
   const images = Object.values(
     (config.resource?.docker_image ?? {}) as Record<string, { name: string; build?: unknown }>,
   );
+  // a volume the stack manages (DELETE_DATA_ON_DESTROY=true) is a reference to its resource
+  const volumeName = (ref: string) => {
+    const m = /^\$\{docker_volume\.([\w-]+)\.name\}$/.exec(ref);
+    return m ? String(config.resource?.docker_volume?.[m[1]]?.name ?? ref) : ref;
+  };
   return {
     container: String(db.name),
-    volume: volumes.find((v) => v.container_path === "/var/lib/postgresql/data")?.volume_name ?? "",
+    volume: volumeName(
+      volumes.find((v) => v.container_path === "/var/lib/postgresql/data")?.volume_name ?? "",
+    ),
     image: images.find((i) => !i.build && /postgres/i.test(i.name))?.name ?? "",
     user: owner ?? value("POSTGRES_USER"),
     database: value("POSTGRES_DB"),

@@ -6,10 +6,12 @@ import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { OWN_PREFIXES, SETTINGS } from "../../config/settings";
-import { buildContextHash } from "../../constructs/build-context";
+import { DEFAULT_IGNORE, contextEntries, entriesHash } from "../../constructs/build-context";
 import { run } from "../lib/process";
 
 export const OUTDIR = "cdktf.out";
+/** The digest of the inputs of the last synth that `synthIfChanged` made. */
+const MARKER = ".synth-inputs";
 
 export function environmentOutdir(root: string, environment: string): string {
   return path.join(root, OUTDIR, environment);
@@ -17,6 +19,22 @@ export function environmentOutdir(root: string, environment: string): string {
 
 export function stackDir(root: string, environment: string, stack: string): string {
   return path.join(environmentOutdir(root, environment), "stacks", stack);
+}
+
+/** An output's value as a synthesized stack writes it (a literal string), if it has one. */
+export function synthesizedOutput(dir: string, name: string): string | undefined {
+  try {
+    const config = JSON.parse(fs.readFileSync(path.join(dir, "cdk.tf.json"), "utf8"));
+    const value = config.output?.[name]?.value;
+    return typeof value === "string" ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** What a synthesized stack's containers are named after (`<project>-<env>`), if it says. */
+export function namePrefixIn(dir: string): string | undefined {
+  return synthesizedOutput(dir, "name_prefix");
 }
 
 export interface SynthResult {
@@ -28,6 +46,8 @@ export interface SynthResult {
 
 export async function synth(root: string, environment: string, env: NodeJS.ProcessEnv): Promise<SynthResult> {
   fs.mkdirSync(environmentOutdir(root, environment), { recursive: true });
+  // whatever this synth writes, the last skip-check's digest no longer describes it
+  fs.rmSync(path.join(environmentOutdir(root, environment), MARKER), { force: true });
   const result = await run(process.execPath, ["--require", "sucrase/register/ts", "main.ts"], {
     cwd: root,
     env: {
@@ -84,11 +104,32 @@ export function synthInputsDigest(
     )
     .sort();
   for (const k of relevant) hash.update(`${k}=${env[k]}\0`);
-  for (const context of contexts) hash.update(fs.existsSync(context) ? buildContextHash(context) : "none");
+  for (const context of contexts) hash.update(fs.existsSync(context) ? projectInputsHash(context) : "none");
   return hash.digest("hex");
 }
 
-const MARKER = ".synth-inputs";
+/** Files of a Django project that decide how the stack builds it, whatever its ignore rules say. */
+const PROJECT_FILES =
+  /^(manage\.py|Dockerfile|\.dockerignore|pyproject\.toml|uv\.lock|poetry\.lock|requirements[^/]*\.txt|requirements\/[^/]+\.txt)$/;
+
+/**
+ * A digest of what a project's image is built from: the files its ignore rules (its .dockerignore,
+ * or the stack's deny-list) let through, and the files that decide the build (manage.py, the
+ * dependency files) even where its .dockerignore leaves them out.
+ */
+export function projectInputsHash(dir: string): string {
+  const entries = contextEntries(dir, "", DEFAULT_IGNORE);
+  const listed = new Set(entries.map((e) => e.to));
+  const extra = [
+    ...fs.readdirSync(dir),
+    ...(fs.existsSync(path.join(dir, "requirements"))
+      ? fs.readdirSync(path.join(dir, "requirements")).map((f) => `requirements/${f}`)
+      : []),
+  ]
+    .filter((rel) => PROJECT_FILES.test(rel) && !listed.has(rel) && fs.statSync(path.join(dir, rel)).isFile())
+    .map((rel) => ({ from: path.join(dir, rel), to: rel }));
+  return entriesHash([...entries, ...extra]);
+}
 
 /** Synthesizes unless the inputs are the ones of the last successful synth; says which it did. */
 export async function synthIfChanged(

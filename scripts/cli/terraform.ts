@@ -71,7 +71,12 @@ export function terraform(
  * `terraform init`, only when the stack's Terraform block (backend, providers) changed since the
  * last successful one: that is all init depends on, and it costs seconds.
  */
-export async function initIfNeeded(runner: Runner, dir: string): Promise<TerraformRun | undefined> {
+/** `terraform init` unless already done for this configuration; `migrateState` copies the state to a changed backend. */
+export async function initIfNeeded(
+  runner: Runner,
+  dir: string,
+  migrateState = false,
+): Promise<TerraformRun | undefined> {
   const config = JSON.parse(fs.readFileSync(path.join(dir, "cdk.tf.json"), "utf8"));
   const digest = createHash("sha256")
     .update(
@@ -84,13 +89,20 @@ export async function initIfNeeded(runner: Runner, dir: string): Promise<Terrafo
     .digest("hex");
   const marker = path.join(dir, ".terraform", "django-cdktf-init");
   if (
+    !migrateState &&
     fs.existsSync(marker) &&
     fs.readFileSync(marker, "utf8") === digest &&
     fs.existsSync(path.join(dir, ".terraform.lock.hcl"))
   ) {
     return undefined;
   }
-  const run = await terraform(runner, dir, ["init", "-input=false", "-no-color", "-upgrade"]);
+  const run = await terraform(runner, dir, [
+    "init",
+    "-input=false",
+    "-no-color",
+    "-upgrade",
+    ...(migrateState ? ["-migrate-state", "-force-copy"] : []),
+  ]);
   if (run.code === 0) fs.writeFileSync(marker, digest);
   return run;
 }

@@ -59,6 +59,8 @@ export function run(file: string, args: readonly string[], options: RunOptions =
     };
     child.on("error", (error) => done(127, String(error)));
     child.on("close", (code, signal) => done(code ?? (signal ? 128 : 1)));
+    // A program that exits before reading its input closes the pipe: that is its answer, not ours to throw.
+    child.stdin.on("error", () => undefined);
     child.stdin.end(options.input ?? "");
   });
 }

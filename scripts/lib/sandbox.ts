@@ -178,11 +178,21 @@ export class Project {
     onSpawn?: RunOptions["onSpawn"],
   ): Promise<RunResult> {
     const stackArgs = command === "synth" ? [] : [this.stack];
-    return run(
-      process.execPath,
-      ["--require", "sucrase/register/ts", "scripts/cli.ts", command, ...stackArgs, ...args],
-      { cwd: this.dir, env: { ...this.toolchainEnv, ...extraEnv }, onSpawn },
-    );
+    return this.cliWith(command, [...stackArgs, ...args], extraEnv, onSpawn);
+  }
+
+  /** `npm run <command> -- <args ...>` as given: other environments, several, or `entry`. */
+  cliWith(
+    command: string,
+    args: string[],
+    extraEnv: Record<string, string> = {},
+    onSpawn?: RunOptions["onSpawn"],
+  ): Promise<RunResult> {
+    return run(process.execPath, ["--require", "sucrase/register/ts", "scripts/cli.ts", command, ...args], {
+      cwd: this.dir,
+      env: { ...this.toolchainEnv, ...extraEnv },
+      onSpawn,
+    });
   }
 
   /** The stacks of the environment: its long-lived part, then its releases. */

@@ -36,6 +36,9 @@ export interface PlanJson {
   readonly terraform_version?: string;
   readonly errored?: boolean;
   readonly resource_changes?: readonly PlanResourceChange[];
+  /** Changes made outside Terraform, found by the refresh (same shape as resource_changes). */
+  readonly resource_drift?: readonly PlanResourceChange[];
+  readonly output_changes?: Readonly<Record<string, unknown>>;
 }
 
 export class PlanFormatError extends Error {}
@@ -58,15 +61,20 @@ export function parsePlan(input: unknown, stack: string): PlanJson {
   if (!("planned_values" in input) && !("resource_changes" in input) && "values" in input) {
     return fail("this is state JSON, not plan JSON");
   }
-  const changes = input.resource_changes ?? [];
-  if (!Array.isArray(changes)) return fail("resource_changes is not a list");
-  changes.forEach((rc, i) => {
-    if (!isRecord(rc) || typeof rc.address !== "string" || typeof rc.type !== "string") {
-      fail(`resource_changes[${i}] has no address or type`);
-    } else if (!isRecord(rc.change) || !Array.isArray(rc.change.actions)) {
-      fail(`resource_changes[${i}] (${rc.address}) has no change.actions`);
-    }
-  });
+  for (const field of ["resource_changes", "resource_drift"]) {
+    const changes = input[field] ?? [];
+    if (!Array.isArray(changes)) return fail(`${field} is not a list`);
+    changes.forEach((rc, i) => {
+      if (!isRecord(rc) || typeof rc.address !== "string" || typeof rc.type !== "string") {
+        fail(`${field}[${i}] has no address or type`);
+      } else if (!isRecord(rc.change) || !Array.isArray(rc.change.actions)) {
+        fail(`${field}[${i}] (${rc.address}) has no change.actions`);
+      }
+    });
+  }
+  if (input.output_changes !== undefined && !isRecord(input.output_changes)) {
+    return fail("output_changes is not an object");
+  }
   return input as unknown as PlanJson;
 }
 

@@ -127,7 +127,7 @@ describe("bad input", () => {
         dotenv: { name: ".env", vars: { DATABASE_PASSWORD_FILE: "pw.txt" } },
       }),
     ).toContain(
-      "DATABASE_PASSWORD and DATABASE_PASSWORD_FILE are both set (in environment and .env); keep one of them",
+      'DATABASE_PASSWORD (value hidden) and DATABASE_PASSWORD_FILE="pw.txt" are both set (in environment and .env); keep one of them',
     );
   });
 

@@ -72,6 +72,51 @@ describe("secret files", () => {
     expect(bad.ok).toBe(false);
   });
 
+  it("keeps the project's own secrets as files like the stack's, from a value or a file", () => {
+    fs.writeFileSync(path.join(root, "mail.txt"), "mail-password\n");
+    const r = materializeSecrets(
+      config({ APP_SECRET_STRIPE_KEY: "sk_live_123", APP_SECRET_MAIL_PASSWORD_FILE: "mail.txt" }),
+      root,
+    );
+    if (!r.ok) throw new Error(r.errors.join());
+    expect(r.secrets.dev.appVariables).toEqual({
+      STRIPE_KEY: {
+        name: "env.STRIPE_KEY",
+        path: ".secrets/dev/env.STRIPE_KEY",
+        revision: expect.stringMatching(/^[0-9a-f]{32}$/),
+      },
+      MAIL_PASSWORD: {
+        name: "env.MAIL_PASSWORD",
+        path: ".secrets/dev/env.MAIL_PASSWORD",
+        revision: expect.stringMatching(/^[0-9a-f]{32}$/),
+      },
+    });
+    const file = path.join(root, ".secrets/dev/env.STRIPE_KEY");
+    expect(fs.readFileSync(file, "utf8")).toBe("sk_live_123");
+    expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+    expect(fs.readFileSync(path.join(root, ".secrets/dev/env.MAIL_PASSWORD"), "utf8")).toBe("mail-password");
+    const missing = materializeSecrets(config({ APP_SECRET_TOKEN_FILE: "nope.txt" }), root);
+    expect(missing.ok ? [] : missing.errors).toEqual([
+      expect.stringMatching(
+        /^APP_SECRET_TOKEN_FILE="nope.txt" \(set in environment for environment "dev"\) cannot be read: it does not exist/,
+      ),
+    ]);
+  });
+
+  it("refuses a secrets directory inside a project without a .dockerignore only when the deny-list lets it through", () => {
+    const project = path.join(root, "site");
+    fs.mkdirSync(project);
+    const cfg = config({});
+    const inside = { ...cfg, secretsDir: "site/.secrets" };
+    // the deny-list keeps .secrets out
+    expect(materializeSecrets(inside, root, {}, [project]).ok).toBe(true);
+    const named = { ...cfg, secretsDir: "site/keys", project: { ...cfg.project, defaultIgnore: [] } };
+    const refused = materializeSecrets(named, root, {}, [project]);
+    expect(refused.ok ? [] : refused.errors).toEqual([
+      expect.stringMatching(/^SECRETS_DIR=site\/keys is inside the build context site/),
+    ]);
+  });
+
   it("derives revisions that reveal nothing obvious and change with the value", () => {
     const key = Buffer.from("k".repeat(64));
     expect(secretRevision(key, "database_password", "x")).toMatch(/^[0-9a-f]{32}$/);

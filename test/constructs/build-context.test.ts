@@ -1,7 +1,14 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { buildContextFiles, buildContextHash } from "../../constructs/build-context";
+import {
+  DEFAULT_IGNORE,
+  buildContextFiles,
+  buildContextHash,
+  contextEntries,
+  entriesHash,
+  wouldSend,
+} from "../../constructs/build-context";
 
 describe("build context hash", () => {
   let dir: string;
@@ -84,5 +91,63 @@ describe("build context hash", () => {
     expect(files).toContain("Dockerfile");
     expect(files).toContain("manage.py");
     expect(files.some((f) => /(^|\/)(\.venv|\.env|__pycache__)(\/|$)/.test(f))).toBe(false);
+  });
+});
+
+describe("the stack's deny-list for a project without a .dockerignore", () => {
+  let dir: string;
+  const write = (rel: string, text = "x") => {
+    fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+    fs.writeFileSync(path.join(dir, rel), text);
+  };
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "deny-"));
+    for (const rel of [
+      "manage.py",
+      "mysite/settings.py",
+      "mysite/static/site.css",
+      ".env",
+      ".env.production",
+      "mysite/.env",
+      ".git/HEAD",
+      ".venv/bin/python",
+      "venv/bin/python",
+      "frontend/node_modules/x/index.js",
+      ".secrets/dev/database_password",
+      "mysite/__pycache__/settings.cpython-313.pyc",
+      ".pytest_cache/v/x",
+      "db.sqlite3",
+      "cdktf.out/stacks/dev/cdk.tf.json",
+      "terraform.dev.tfstate",
+    ])
+      write(rel);
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it("sends the code and none of VCS, virtualenvs, node_modules, .env*, the secrets, caches, databases or state", () => {
+    expect(buildContextFiles(dir, DEFAULT_IGNORE)).toEqual([
+      "manage.py",
+      "mysite/settings.py",
+      "mysite/static/site.css",
+    ]);
+    expect(wouldSend(dir, ".secrets/dev/database_password", DEFAULT_IGNORE)).toBe(false);
+    expect(wouldSend(dir, "mysite/views.py", DEFAULT_IGNORE)).toBe(true);
+  });
+
+  it("gives way to the project's own .dockerignore, and the hash follows whichever applies", () => {
+    const denied = entriesHash(contextEntries(dir, "", DEFAULT_IGNORE));
+    write(".env", "changed");
+    expect(entriesHash(contextEntries(dir, "", DEFAULT_IGNORE))).toBe(denied);
+    write(".dockerignore", "*.sqlite3\n");
+    const own = contextEntries(dir, "", DEFAULT_IGNORE).map((e) => e.to);
+    expect(own).toContain(".env");
+    expect(own).not.toContain("db.sqlite3");
+    expect(entriesHash(contextEntries(dir, "", DEFAULT_IGNORE))).not.toBe(denied);
+  });
+
+  it("places entries under a directory of the context, and hashes them by their place", () => {
+    const entries = contextEntries(dir, "app", DEFAULT_IGNORE);
+    expect(entries[0]).toEqual({ from: path.join(dir, "manage.py"), to: "app/manage.py" });
+    expect(entriesHash(entries)).not.toBe(entriesHash(contextEntries(dir, "", DEFAULT_IGNORE)));
   });
 });

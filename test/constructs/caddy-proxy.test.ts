@@ -68,6 +68,33 @@ describe("CaddyProxy", () => {
     });
   });
 
+  it("behind a shared entry point: publishes nothing and joins the entry point's network by name", () => {
+    const { stack } = make({ httpPort: undefined, networks: ["t-entry"] });
+    const c = resource(synthJson(stack), "docker_container", "Proxy/Container");
+    expect(c.ports).toBeUndefined();
+    expect(c.networks_advanced).toEqual([
+      { name: expect.stringMatching(/^\$\{docker_network\.Network_Frontend_[0-9A-F]{8}\.id\}$/) },
+      { name: "t-entry" },
+    ]);
+    expect(validationErrors(make({ httpPort: undefined, httpsPort: 443 }).stack).join("\n")).toMatch(
+      /t\/Proxy: httpsPort needs httpPort too .*, got 443; use a free TCP port of the Docker host, e\.g\. 443/,
+    );
+  });
+
+  it("mounts the media volume read-only, to serve the app's uploads", () => {
+    const { stack } = make({ mediaVolume: "t-media" });
+    const c = resource(synthJson(stack), "docker_container", "Proxy/Container");
+    expect(c.volumes).toContainEqual({
+      volume_name: "t-media",
+      container_path: "/srv/media",
+      read_only: true,
+    });
+    const plain = resource(synthJson(make().stack), "docker_container", "Proxy/Container");
+    expect(plain.volumes.some((v: { container_path: string }) => v.container_path === "/srv/media")).toBe(
+      false,
+    );
+  });
+
   it("fails on bad props, naming the construct path, the prop, the value and the fix", () => {
     const { stack } = make({ image: "caddy", httpPort: 0, httpsPort: 0, bindAddress: "any" });
     const errors = validationErrors(stack).join("\n");

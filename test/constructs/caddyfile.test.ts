@@ -42,6 +42,21 @@ describe("the Caddyfile", () => {
     });
     expect(text.indexOf("handle_path /media/* {")).toBeLessThan(text.indexOf("reverse_proxy"));
     expect(text).toContain("root * /srv/media");
+    // uploads are never sniffed into another type, and an uploaded page runs sandboxed
+    expect(text).toContain("\t\theader X-Content-Type-Options nosniff\n");
+    expect(text).toMatch(/\t\theader Content-Security-Policy "sandbox; default-src 'none';[^"]*"\n/);
+    expect(text).not.toContain("browse");
+  });
+
+  it("probes the upstream only when a health path is given", () => {
+    const without = renderCaddyfile({ adminSocket: socket, sites: [{ upstream: "w:5000" }] });
+    expect(without).not.toContain("health_uri");
+    expect(without).toContain("reverse_proxy w:5000 {");
+    const withPath = renderCaddyfile({
+      adminSocket: socket,
+      sites: [{ upstream: "w:8000", healthPath: "/healthz" }],
+    });
+    expect(withPath).toContain("\t\t\thealth_uri /healthz\n");
   });
 
   it("quotes a value that is not a plain word, so it cannot break the syntax", () => {
@@ -58,6 +73,17 @@ describe("the Caddyfile", () => {
       sites: [{ upstream: "app-web-${local.release}:8000", healthPath: "/healthz" }],
     });
     expect(text).toContain("reverse_proxy app-web-${local.release}:8000 {");
+  });
+
+  it("keeps the X-Forwarded-* headers of trusted clients only (a proxy in front, e.g. a shared entry point)", () => {
+    const text = renderCaddyfile({
+      adminSocket: socket,
+      sites: [{ upstream: "w:8000", trustedProxies: ["private_ranges", "10.1.0.0/16"] }],
+    });
+    expect(text).toContain("\t\t\ttrusted_proxies private_ranges 10.1.0.0/16\n");
+    expect(renderCaddyfile({ adminSocket: socket, sites: [{ upstream: "w:8000" }] })).not.toContain(
+      "trusted_proxies",
+    );
   });
 
   it("boots with the admin socket and a 503 page until a release is routed", () => {

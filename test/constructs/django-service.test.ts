@@ -1,4 +1,4 @@
-import { DjangoServiceProps } from "../../constructs";
+import { DjangoServiceProps, SecretFile, httpProbe, probeHost } from "../../constructs";
 import { bareStack, composeApp } from "../support/constructs";
 import { resource, synthJson, validationErrors } from "../support/stack";
 
@@ -46,10 +46,21 @@ describe("DjangoService", () => {
     const { stack, service } = make();
     const json = synthJson(stack);
     const [local] = Object.entries(json.locals as Record<string, string>);
+    // the image id (known after the build) with a digest of everything else (known now)
     expect(local[1]).toMatch(
-      /^\$\{substr\(sha1\(jsonencode\(\{"image" = docker_image\.[A-Za-z0-9_]+\.image_id, .*"web" = \{"env" = \[/,
+      /^\$\{substr\(sha1\(jsonencode\(\{"image" = docker_image\.[A-Za-z0-9_]+\.image_id, "settings" = "[0-9a-f]{64}"\}\)\), 0, 12\)\}$/,
     );
-    expect(local[1]).toContain('"secretsRevision" = "aaaaaaaaaaaa-bbbbbbbbbbbb"');
+    const digest = (extra: Partial<DjangoServiceProps>) =>
+      Object.values(synthJson(make(extra).stack).locals as Record<string, string>)[0];
+    expect(digest({})).toBe(local[1]);
+    for (const change of [
+      { settings: { debug: true } },
+      { settings: { workers: 3 } },
+      { migrateTimeoutSeconds: 60 },
+      { environment: { SENTRY_DSN: 'say "hi"' } },
+    ]) {
+      expect(digest(change)).not.toBe(local[1]);
+    }
     for (const p of ["App/Web", "App/Migrate"]) {
       const c = resource(json, "docker_container", p);
       expect(c.name).toBe(`t-${p === "App/Web" ? "web" : "migrate"}-\${local.${local[0]}}`);
@@ -134,5 +145,158 @@ describe("DjangoService", () => {
     ]) {
       expect(errors).toMatch(expected);
     }
+  });
+});
+
+describe("DjangoService with a project's own image (a custom runtime)", () => {
+  const proxy = {
+    ref: { name: "t-proxy", image: "caddy:2.10", adminVolume: "t-proxy-admin", networkName: "t-frontend" },
+  };
+
+  it("adds only the environment, the secret files and the commands given; probes HTTP below 500", () => {
+    const { stack, service } = make({
+      runtime: { port: 5000, healthPath: "/up/" },
+      settings: { allowedHosts: [".example.com", "app.example.com"] },
+      settingsModule: "mysite.settings.production",
+      proxy,
+    });
+    const json = synthJson(stack, true);
+    const web = resource(json, "docker_container", "App/Web");
+    // the image's own command, user of the secret files, its own writable paths
+    expect(web.command).toBeUndefined();
+    expect(web.user).toBe("10001:10001");
+    expect(web.read_only).toBeUndefined();
+    expect(web.tmpfs).toBeUndefined();
+    expect(web.env).toEqual(
+      expect.arrayContaining([
+        "DJANGO_SETTINGS_MODULE=mysite.settings.production",
+        "DJANGO_SECRET_KEY_FILE=/run/secrets/app/django_secret_key",
+      ]),
+    );
+    const [kind, probe] = web.healthcheck.test;
+    expect(kind).toBe("CMD-SHELL");
+    expect(probe).toContain('url = "http://127.0.0.1:5000/up/"');
+    expect(probe).toContain('headers={"Host": "app.example.com"}');
+    expect(probe).toContain("sys.exit(0 if status < 500 else 1)");
+    // no migrate command: no migration run, and the route waits for the app alone
+    expect(service.migrate).toBeUndefined();
+    expect(Object.keys(json.resource.docker_container).filter((k) => /Migrate/.test(k))).toEqual([]);
+    expect(service.upstream).toMatch(/:5000$/);
+    const caddyfile = resource(json, "docker_container", "App/Proxy/Route").env[0];
+    expect(caddyfile).toMatch(/reverse_proxy t-web-\$\{local\.[^}]+\}:5000 \{/);
+    expect(caddyfile).not.toContain("health_uri");
+  });
+
+  it("runs the given commands, the migrations under a timeout", () => {
+    const { stack } = make({
+      runtime: {
+        serveCommand: ["gunicorn", "mysite.wsgi"],
+        migrateCommand: ["python", "manage.py", "migrate"],
+      },
+      migrateTimeoutSeconds: 120,
+    });
+    const json = synthJson(stack);
+    expect(resource(json, "docker_container", "App/Web").command).toEqual(["gunicorn", "mysite.wsgi"]);
+    expect(resource(json, "docker_container", "App/Migrate").command).toEqual([
+      "timeout",
+      "-k",
+      "10",
+      "120",
+      "python",
+      "manage.py",
+      "migrate",
+    ]);
+  });
+
+  it("probes with a Host the allowed hosts accept", () => {
+    expect(probeHost(["*"])).toBe("localhost");
+    expect(probeHost([".example.com"])).toBe("example.com");
+    expect(probeHost(["*", "shop.example", ".example.com"])).toBe("shop.example");
+    expect(probeHost()).toBe("localhost");
+    expect(httpProbe(8000, "/", "localhost")).toMatch(/^if command -v python3 .* elif command -v python /s);
+  });
+});
+
+describe("DjangoService with the stack's image", () => {
+  it("gives the migrations their timeout, and passes no settings module to an overlay image", () => {
+    const { stack } = make({ migrateTimeoutSeconds: 900, settingsModule: "mysite.settings" });
+    const json = synthJson(stack);
+    expect(resource(json, "docker_container", "App/Migrate").env).toContain("MIGRATE_TIMEOUT_SECONDS=900");
+    // composeApp's image is built as it is: DJANGO_SETTINGS_MODULE is passed
+    expect(resource(json, "docker_container", "App/Web").env).toContain(
+      "DJANGO_SETTINGS_MODULE=mysite.settings",
+    );
+  });
+
+  it("mounts the media volume writable, says where, and has the proxy serve it with safe headers", () => {
+    const { stack } = make({
+      media: { volumeName: "t-media", url: "/uploads/" },
+      proxy: {
+        ref: {
+          name: "t-proxy",
+          image: "caddy:2.10",
+          adminVolume: "t-proxy-admin",
+          networkName: "t-frontend",
+        },
+      },
+    });
+    const json = synthJson(stack);
+    for (const p of ["App/Web", "App/Migrate"]) {
+      const c = resource(json, "docker_container", p);
+      expect(c.volumes).toContainEqual({
+        volume_name: "t-media",
+        container_path: "/srv/media",
+        read_only: false,
+      });
+      expect(c.env).toEqual(
+        expect.arrayContaining(["DJANGO_MEDIA_URL=/uploads/", "DJANGO_MEDIA_ROOT=/srv/media"]),
+      );
+    }
+    const caddyfile = resource(json, "docker_container", "App/Proxy/Route").env[0];
+    expect(caddyfile).toContain("\thandle_path /uploads/* {\n\t\troot * /srv/media\n");
+    expect(caddyfile).toContain("header X-Content-Type-Options nosniff");
+  });
+
+  it("passes the project's variables, and its secrets as files only", () => {
+    const stripe: SecretFile = { name: "env.STRIPE_KEY", source: "s", revision: "e".repeat(32) };
+    const stack = bareStack();
+    const { service } = composeApp(
+      stack,
+      {
+        environment: { SENTRY_DSN: "https://dsn.example/1" },
+        secretEnvironment: { STRIPE_KEY: stripe },
+      },
+      { appFiles: [stripe] },
+    );
+    const json = synthJson(stack, true);
+    const web = resource(json, "docker_container", "App/Web");
+    expect(web.env).toEqual(
+      expect.arrayContaining([
+        "SENTRY_DSN=https://dsn.example/1",
+        "STRIPE_KEY_FILE=/run/secrets/app/env.STRIPE_KEY",
+      ]),
+    );
+    expect(web.env.some((e: string) => e.startsWith("STRIPE_KEY="))).toBe(false);
+    expect(service.web).toBeDefined();
+  });
+
+  it("refuses a project variable that is the stack's own, or a secret the secrets volume lacks", () => {
+    const errors = validationErrors(
+      make({
+        environment: { DEBUG: "1", "bad name": "x" },
+        secretEnvironment: { STRIPE_KEY: { name: "env.STRIPE_KEY", source: "s", revision: "e".repeat(32) } },
+        media: { volumeName: "t-media", url: "media" },
+        migrateTimeoutSeconds: 5,
+      }).stack,
+    ).join("\n");
+    expect(errors).toMatch(/t\/App: environment is one of the stack's own variables, got "DEBUG"/);
+    expect(errors).toMatch(/t\/App: environment must be a variable name, got "bad name"/);
+    expect(errors).toMatch(
+      /t\/App: secretEnvironment.STRIPE_KEY is not one of the secrets' app and migration files/,
+    );
+    expect(errors).toMatch(
+      /t\/App: media.url must be a URL path with a leading and a trailing \/, got "media"/,
+    );
+    expect(errors).toMatch(/t\/App: migrateTimeoutSeconds must be a whole number from 10 to 86400, got 5/);
   });
 });

@@ -325,14 +325,46 @@ describe("the Django image", () => {
     );
   });
 
+  it("stops migrations that outlive MIGRATE_TIMEOUT_SECONDS, saying so, with exit code 124", async () => {
+    // another session holds the migrations table: migrate waits on its lock
+    await mustDocker(
+      "exec",
+      "--detach",
+      names.db,
+      "psql",
+      "-U",
+      DB_USER,
+      "-d",
+      DB_NAME,
+      "-c",
+      "BEGIN; LOCK TABLE django_migrations IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(30); COMMIT;",
+    );
+    await new Promise((r) => setTimeout(r, 1000));
+    const started = Date.now();
+    const result = await docker(
+      "run",
+      "--rm",
+      ...hardenedAppArgs({ ...appEnv, MIGRATE_TIMEOUT_SECONDS: "2" }),
+      names.image,
+      ...DjangoImageContract.commands.migrate,
+    );
+    expect(result.code).toBe(124);
+    expect(result.stderr).toContain(
+      "docker-entrypoint: migrations still running after 2 s (APP_MIGRATE_TIMEOUT)",
+    );
+    expect(Date.now() - started).toBeLessThan(25_000);
+  });
+
   it("is alive but not ready while the database is down, and ready again once it is back", async () => {
     await mustDocker("stop", names.db);
     await waitFor("readiness to answer 503", MINUTE, async () =>
       (await statusOf(port, DjangoImageContract.readinessPath)) === 503 ? true : undefined,
     );
+    // outside clients get no reason (through the published port, the request is not from loopback)
     const answer = await get(port, DjangoImageContract.readinessPath);
-    expect(JSON.parse(answer.body)).toEqual({ status: "unavailable", reason: "database unreachable" });
+    expect(JSON.parse(answer.body)).toEqual({ status: "unavailable" });
     expect((await get(port, DjangoImageContract.livenessPath)).status).toBe(200);
+    // the container's own probe does, for `docker inspect` and the deploy's failure report
     const probe = await docker(
       "exec",
       names.web,
@@ -340,6 +372,7 @@ describe("the Django image", () => {
       ...DjangoImageContract.commands.healthcheckReady,
     );
     expect(probe.code).toBe(1);
+    expect(probe.stdout + probe.stderr).toContain("database unreachable");
 
     await mustDocker("start", names.db);
     await waitForDatabase();

@@ -6,6 +6,7 @@
 import * as fs from "fs";
 import { execDocker, removeDockerObjects, standInImages } from "../../scripts/lib/docker";
 import { httpStatus } from "../../scripts/lib/http";
+import { expectSuccess } from "../support/e2e";
 import { detectToolchain, freePort, Project, Toolchain } from "../../scripts/lib/sandbox";
 
 jest.setTimeout(15 * 60_000);
@@ -20,6 +21,7 @@ let prefix: string;
 let stateDb: string;
 let connStr: string;
 let url: string;
+let localEnv: Record<string, string>;
 
 beforeAll(async () => {
   if (!toolchain.ok) return;
@@ -53,20 +55,16 @@ beforeAll(async () => {
   connStr = `postgres://postgres:${password}@127.0.0.1:${pgPort}/tfstate?sslmode=disable`;
   const appPort = await freePort();
   url = `http://127.0.0.1:${appPort}`;
-  project = new Project({
-    toolchain,
-    stack: STACK,
-    dotenv: {
-      ENVIRONMENTS: STACK,
-      PROJECT_NAME: prefix,
-      APP_PORT: String(appPort),
-      PYTHON_IMAGE: images.python,
-      POSTGRES_IMAGE: images.postgres,
-      PROXY_IMAGE: images.caddy ?? "caddy:2.10",
-      TF_BACKEND: "pg",
-      DELETE_DATA_ON_DESTROY: "true",
-    },
-  });
+  localEnv = {
+    ENVIRONMENTS: STACK,
+    PROJECT_NAME: prefix,
+    APP_PORT: String(appPort),
+    PYTHON_IMAGE: images.python,
+    POSTGRES_IMAGE: images.postgres,
+    PROXY_IMAGE: images.caddy ?? "caddy:2.10",
+    DELETE_DATA_ON_DESTROY: "true",
+  };
+  project = new Project({ toolchain, stack: STACK, dotenv: localEnv });
 });
 
 afterAll(async () => {
@@ -77,6 +75,21 @@ afterAll(async () => {
 });
 
 describe("state in PostgreSQL (TF_BACKEND=pg)", () => {
+  step("a stack deployed with local state moves to the database with --migrate-state", async () => {
+    expectSuccess(await project.cli("deploy", ["--auto-approve"]));
+    expect(fs.existsSync(project.path(`terraform.${STACK}.tfstate`))).toBe(true);
+    project.writeEnv({ ...localEnv, TF_BACKEND: "pg" });
+    // without the flag: refused, with the way out
+    const refused = await project.cli("diff", [], { PG_CONN_STR: connStr });
+    expect(refused.code).toBe(1);
+    expect(refused.output).toContain("--migrate-state");
+    const moved = await project.cli("deploy", ["--auto-approve", "--migrate-state"], {
+      PG_CONN_STR: connStr,
+    });
+    expectSuccess(moved);
+    expect(moved.output).toContain(`${STACK}: nothing to do`);
+  });
+
   step("deploys with the state in the database, plans no changes after, and destroys", async () => {
     const synth = await project.cli("synth");
     expect(synth.code).toBe(0);
@@ -87,7 +100,6 @@ describe("state in PostgreSQL (TF_BACKEND=pg)", () => {
     const deploy = await project.cli("deploy", ["--auto-approve"], { PG_CONN_STR: connStr });
     if (deploy.code !== 0) throw new Error(deploy.output.slice(-4000));
     expect((await httpStatus(`${url}/readyz`)).status).toBe(200);
-    expect(fs.existsSync(project.path(`terraform.${STACK}.tfstate`))).toBe(false);
     const rows = execDocker([
       "exec",
       stateDb,

@@ -1,147 +1,192 @@
-import { readFileSync } from "fs";
+import * as fs from "fs";
+import * as os from "os";
 import { join } from "path";
 import {
   COMMENT_MARKER,
+  EnvironmentInput,
   GITHUB_COMMENT_LIMIT,
   PlanFormatError,
-  PlanResourceChange,
-  StackCounts,
+  REDACTED,
   classifyActions,
+  constructPathOf,
+  normalize,
   parseArgs,
+  parseComment,
   renderComment,
+  reportOf,
   runCli,
-  statefulBecause,
   summarizeStack,
 } from "../../scripts/plan-summary";
+import { loadPlans } from "../../scripts/plan-pr";
 
-// Real `terraform show -json` / `show -no-color` output, made by test/fixtures/plans/src/generate.sh.
+// Real plans of today's stacks (`<env>` and `<env>-app`), made by `npm run plan:pr` against a real
+// Docker engine: test/fixtures/plans/src/generate.sh.
 const FIXTURES = join(__dirname, "..", "fixtures", "plans");
-const parsed = new Map<string, string>();
-const fixture = (name: string): unknown => {
-  if (!parsed.has(name)) parsed.set(name, readFileSync(join(FIXTURES, `${name}.json`), "utf8"));
-  return JSON.parse(parsed.get(name)!); // a fresh object each time: tests may not share mutations
+const fixture = (name: string): EnvironmentInput[] => loadPlans(join(FIXTURES, name));
+const render = (name: string, options = {}) =>
+  renderComment(fixture(name), { mode: "pull-request", ...options });
+/** What a reviewer reads before opening a folded plan. */
+const aboveFold = (body: string) => body.slice(0, body.indexOf("<details>"));
+
+const SCENARIOS: Record<
+  string,
+  { verdict: string; risks: string[]; drift: string[]; changed: Record<string, string> }
+> = {
+  "first-deploy": {
+    verdict: "safe changes",
+    risks: [],
+    drift: [],
+    changed: { "Database/Container": "create" },
+  },
+  "no-change": { verdict: "no changes", risks: [], drift: [], changed: {} },
+  "app-stopped": {
+    verdict: "safe changes",
+    risks: [],
+    drift: ["App/Web stopped"],
+    changed: { "App/Web": "update" },
+  },
+  "db-stopped": {
+    verdict: "needs care",
+    risks: ["database-down Database/Container"],
+    drift: ["Database/Container stopped"],
+    changed: { "Database/Container": "update" },
+  },
+  "app-rebuild": {
+    verdict: "safe changes",
+    risks: ["rebuild AppImage/Image"],
+    drift: [],
+    changed: { "AppImage/Image": "replace", "App/Web": "replace", "App/Proxy/Gate": "update" },
+  },
+  "db-image-changed": {
+    verdict: "needs care",
+    risks: ["database Database/Container"],
+    drift: [],
+    changed: { "Database/Container": "replace", "Database/Image": "replace", "Secrets/Writer": "replace" },
+  },
+  "review-example": {
+    verdict: "needs care",
+    risks: ["database Database/Container"],
+    drift: ["App/Web stopped"],
+    changed: { "Database/Container": "replace", "App/Web": "update" },
+  },
+  "secret-rotated": {
+    verdict: "needs care",
+    risks: ["secret Database/PasswordSync,Secrets/Writer"],
+    drift: [],
+    changed: { "Secrets/Writer": "replace", "App/Web": "replace" },
+  },
+  "db-memory-updated": {
+    verdict: "safe changes",
+    risks: [],
+    drift: [],
+    changed: { "Database/Container": "update" },
+  },
+  "proxy-removed": {
+    verdict: "destroys data",
+    risks: ["data Proxy/DataVolume", "downtime Proxy/Container"],
+    drift: [],
+    changed: { "Proxy/DataVolume": "delete", "Proxy/Container": "delete", "App/Web": "replace" },
+  },
+  "data-volume-forgotten": {
+    verdict: "needs care",
+    risks: ["forget Database_data_volume"],
+    drift: [],
+    changed: { Database_data_volume: "forget" },
+  },
 };
-const fixtureText = (name: string): string => readFileSync(join(FIXTURES, `${name}.txt`), "utf8");
-const comment = (name: string, withText = true) =>
-  renderComment([{ stack: "dev", plan: fixture(name), planText: withText ? fixtureText(name) : undefined }]);
+const NAMES = Object.keys(SCENARIOS);
 
-// The throwaway stack's sensitive variables; they are in the fixtures' plaintext `variables`,
-// `before` and `after`, so any leak would show up in the rendered comment.
-const SECRETS = ["fixture-db-password-1", "fixture-db-password-2", "fixture-django-secret-1"];
+it("covers every recorded scenario", () => {
+  const recorded = fs
+    .readdirSync(FIXTURES)
+    .filter((f) => fs.existsSync(join(FIXTURES, f, "environments.json")));
+  expect(recorded.sort()).toEqual([...NAMES].sort());
+});
 
-const zero: StackCounts = {
-  add: 0,
-  change: 0,
-  replace: 0,
-  destroy: 0,
-  forget: 0,
-  import: 0,
-  move: 0,
-  read: 0,
-};
-
-const SCENARIOS: Record<string, { counts: Partial<StackCounts>; atRisk: string[] }> = {
-  "all-create": { counts: { add: 6, read: 1 }, atRisk: [] },
-  "no-op": { counts: {}, atRisk: [] },
-  "app-rebuild": { counts: { replace: 2 }, atRisk: [] },
-  "db-image-changed": { counts: { replace: 2 }, atRisk: ["docker_container.db"] },
-  "secret-rotated": { counts: { replace: 2 }, atRisk: ["docker_container.db"] },
-  "web-updated": { counts: { change: 1 }, atRisk: [] },
-  "volume-destroyed": { counts: { destroy: 1 }, atRisk: ["docker_volume.data"] },
-  "volume-forgotten": { counts: { forget: 1 }, atRisk: [] },
-  "db-tainted": { counts: { replace: 1 }, atRisk: ["docker_container.db"] },
-};
-
-// The same scenarios planned by OpenTofu: they must summarise identically.
-const TOFU = ["app-rebuild", "secret-rotated", "volume-destroyed", "volume-forgotten"];
-const CASES = Object.entries(SCENARIOS).flatMap(([name, expected]) =>
-  TOFU.includes(name)
-    ? [[name, expected] as const, [`tofu-${name}`, expected] as const]
-    : [[name, expected] as const],
-);
-
-/** A resource change from a real plan, with its labels swapped (for label-rule cases). */
-function withLabels(labels: unknown, where: "before" | "after" | "both" = "both"): PlanResourceChange {
-  const plan = fixture("db-image-changed") as { resource_changes: PlanResourceChange[] };
-  const db = plan.resource_changes.find((rc) => rc.address === "docker_container.db")!;
-  const patch = (side: "before" | "after") =>
-    where === side || where === "both"
-      ? { ...(db.change[side] as object), labels }
-      : { ...(db.change[side] as object), labels: [] };
-  return {
-    ...db,
-    type: "docker_container",
-    change: { ...db.change, before: patch("before"), after: patch("after") },
-  };
-}
-
-describe("summarizeStack on real terraform plans", () => {
-  it.each(CASES)("counts the changes of %s", (name, expected) => {
-    expect(summarizeStack("dev", fixture(name)).counts).toEqual({ ...zero, ...expected.counts });
+describe("the summary of real plans", () => {
+  it.each(NAMES)("%s: verdict, risks, drift and actions", (name) => {
+    const expected = SCENARIOS[name];
+    const report = reportOf(fixture(name)[0]);
+    expect(report.verdict).toBe(expected.verdict);
+    const risks = report.summaries.flatMap((s) => s.risks);
+    expect(risks.map((r) => `${r.kind} ${"path" in r ? r.path : r.paths.join(",")}`).sort()).toEqual(
+      [...expected.risks].sort(),
+    );
+    expect(report.summaries.flatMap((s) => s.drift).map((d) => `${d.path} ${d.what}`)).toEqual(
+      expected.drift,
+    );
+    const rows = report.summaries.flatMap((s) => s.rows);
+    for (const [path, kind] of Object.entries(expected.changed)) {
+      expect({ path, kind: rows.find((r) => r.path === path)?.kind }).toEqual({ path, kind });
+    }
+    if (name === "no-change") expect(rows.every((r) => r.kind === "no-op")).toBe(true);
   });
 
-  it.each(CASES)("flags exactly the stateful resources at risk in %s", (name, expected) => {
-    expect(summarizeStack("dev", fixture(name)).atRisk.map((c) => c.address)).toEqual(expected.atRisk);
+  it("names every resource of both stacks by construct path, never by logical id", () => {
+    for (const name of NAMES) {
+      for (const row of reportOf(fixture(name)[0]).summaries.flatMap((s) => s.rows)) {
+        expect(row.path).not.toMatch(/_[0-9A-F]{8}$/);
+      }
+    }
+    const rows = reportOf(fixture("no-change")[0]).summaries.flatMap((s) => s.rows);
+    expect(rows.map((r) => r.path)).toEqual(
+      expect.arrayContaining(["Database/Container", "App/Web", "AppImage/Image"]),
+    );
+    expect(rows).toHaveLength(21);
   });
 
-  it("explains why the database is replaced", () => {
-    const [db] = summarizeStack("dev", fixture("db-image-changed")).atRisk;
-    expect(db).toMatchObject({ kind: "replace", stateful: "database", reason: "`image` changed" });
-    expect(summarizeStack("dev", fixture("db-tainted")).atRisk[0].reason).toBe("it is tainted");
-    expect(summarizeStack("dev", fixture("volume-destroyed")).atRisk[0]).toMatchObject({
-      kind: "delete",
-      stateful: "data volume",
-      reason: "it is no longer in the configuration",
+  it("explains the database replacement: what changed, the image and where the data stays", () => {
+    const [risk] = reportOf(fixture("db-image-changed")[0]).summaries[0].risks;
+    expect(risk).toMatchObject({
+      kind: "database",
+      path: "Database/Container",
+      action: "replaced",
+      why: { attributes: ["image"] },
+      image: { from: "standin/postgres:17", to: "standin/postgres:17-plan15fx" },
+      volume: "plan15fx-dev-pgdata",
     });
   });
 
-  it("names the attributes of an in-place update", () => {
-    expect(summarizeStack("dev", fixture("web-updated")).changes[0].reason).toBe("`restart` changed");
+  it("names the trigger of a rebuild and the release it replaces without downtime", () => {
+    const risk = reportOf(fixture("app-rebuild")[0]).summaries[1].risks[0];
+    expect(risk).toMatchObject({
+      kind: "rebuild",
+      path: "AppImage/Image",
+      why: { attributes: ["name", "triggers.source_hash"] },
+      replaces: ["App/Migrate", "App/Web"],
+      noDowntime: true,
+    });
   });
 
-  it("calls out an image rebuild with its cause and the containers it replaces", () => {
-    expect(summarizeStack("dev", fixture("app-rebuild")).images).toEqual([
-      {
-        address: "docker_image.app",
-        verb: "rebuilt",
-        reason: "`name`, `triggers.context_sha` changed",
-        replacesContainers: ["docker_container.web"],
-      },
+  it("names the rotated secret files, and not a one-shot that only runs again", () => {
+    const rotated = reportOf(fixture("secret-rotated")[0]).summaries[0].risks;
+    expect(rotated).toEqual([
+      expect.objectContaining({ kind: "secret", files: ["database_app_password", "database_password"] }),
+    ]);
+    // a new database image re-runs the secret writers with it, with the same files
+    expect(reportOf(fixture("db-image-changed")[0]).summaries[0].risks.map((r) => r.kind)).toEqual([
+      "database",
     ]);
   });
 
-  it("reports a first build but not a pulled image", () => {
-    const images = summarizeStack("dev", fixture("all-create")).images;
-    expect(images.map((i) => [i.address, i.verb])).toEqual([["docker_image.app", "built"]]);
-  });
-});
-
-describe("stateful resources", () => {
-  it("recognises a set of {label, value} blocks (provider 3.x)", () => {
-    expect(statefulBecause(withLabels([{ label: "django-cdktf.stateful", value: "true" }]))).toBe(
-      "labelled django-cdktf.stateful=true",
-    );
-    expect(statefulBecause(withLabels([{ label: "django-cdktf.role", value: "database" }]))).toBe("database");
+  it("ignores the defaults a refresh fills in (null read back as 0, false or empty)", () => {
+    const plan = fixture("no-change")[0].stacks[0].plan as { resource_drift: unknown[] };
+    expect(plan.resource_drift.length).toBeGreaterThan(5); // the provider reports them all as drift
+    expect(reportOf(fixture("no-change")[0]).summaries[0].drift).toEqual([]);
+    expect(normalize({ a: null, b: [], c: { d: 0, e: false, f: "" } })).toBeUndefined();
+    expect(normalize({ must_run: true })).toEqual({ must_run: true });
   });
 
-  it("recognises a label map and labels present only before the change", () => {
-    expect(statefulBecause(withLabels({ "django-cdktf.stateful": "true" }))).toBeDefined();
-    expect(statefulBecause(withLabels([{ label: "django-cdktf.role", value: "database" }], "before"))).toBe(
-      "database",
+  it("derives a construct path from a logical id when the configuration no longer has it", () => {
+    expect(constructPathOf("docker_volume.Proxy_DataVolume_F860E52C", {})).toBe("Proxy/DataVolume");
+    expect(constructPathOf("docker_volume.x", { "docker_volume.x": "Database/DataVolume" })).toBe(
+      "Database/DataVolume",
     );
   });
 
-  it("does not flag other containers", () => {
-    expect(statefulBecause(withLabels([{ label: "django-cdktf.role", value: "web" }]))).toBeUndefined();
-    expect(statefulBecause(withLabels([{ label: "django-cdktf.stateful", value: "false" }]))).toBeUndefined();
-  });
-});
-
-describe("classifyActions", () => {
   it.each([
     [["no-op"], "no-op"],
     [["create"], "create"],
-    [["read"], "read"],
     [["update"], "update"],
     [["delete", "create"], "replace"],
     [["create", "delete"], "replace"],
@@ -149,117 +194,8 @@ describe("classifyActions", () => {
     [["forget"], "forget"],
     [["delete", "something-new"], "delete"],
     [["something-new"], "unknown"],
-  ])("%j is %s", (actions, kind) => {
+  ])("classifies %j as %s", (actions, kind) => {
     expect(classifyActions(actions)).toBe(kind);
-  });
-
-  it("treats create-before-destroy like any replacement of a stateful resource", () => {
-    const rc = withLabels([{ label: "django-cdktf.role", value: "database" }]);
-    const plan = {
-      format_version: "1.2",
-      resource_changes: [{ ...rc, change: { ...rc.change, actions: ["create", "delete"] } }],
-    };
-    expect(summarizeStack("dev", plan).atRisk).toHaveLength(1);
-  });
-});
-
-describe("renderComment", () => {
-  it("starts with the marker the workflow looks for", () => {
-    expect(comment("no-op").split("\n")[0]).toBe(COMMENT_MARKER);
-  });
-
-  it.each(CASES)("warns loudly only when data is at risk (%s)", (name, expected) => {
-    const body = comment(name);
-    expect(body.includes("> [!CAUTION]")).toBe(expected.atRisk.length > 0);
-    for (const address of expected.atRisk)
-      expect(body).toMatch(new RegExp(`^> - \`dev\`: \`${address}\``, "m"));
-  });
-
-  it("shows the counts table and a rebuild callout", () => {
-    const body = comment("app-rebuild");
-    expect(body).toContain("| `dev` | 0 | 0 | 2 | 0 | 1 image rebuild |");
-    expect(body).toContain(
-      "**Image rebuilt:** `docker_image.app` (`name`, `triggers.context_sha` changed); this replaces `docker_container.web`.",
-    );
-  });
-
-  it("folds the full plan text", () => {
-    const body = comment("web-updated");
-    expect(body).toMatch(
-      /<details><summary>Full plan for <code>dev<\/code> \(\d+ lines\)<\/summary>\n\n```text\n/,
-    );
-    expect(body).toContain('~ restart                                     = "unless-stopped" -> "always"');
-  });
-
-  it.each([true, false])("never prints a sensitive value (plan text given: %s)", (withText) => {
-    const names = CASES.map(([name]) => name);
-    const raw = names.map((n) => JSON.stringify(fixture(n))).join("");
-    expect(raw).toContain(SECRETS[0]); // the fixtures do hold them, so the check below means something
-    for (const name of names) {
-      const body = comment(name, withText);
-      for (const secret of SECRETS) expect(body).not.toContain(secret);
-    }
-  });
-
-  it("renders changes from JSON when no plan text is given, masking sensitive attributes", () => {
-    const body = comment("secret-rotated", false);
-    expect(body).toContain("# docker_container.db must be replaced");
-    expect(body).toContain("~ env: (sensitive) -> (sensitive)  # forces replacement");
-    expect(comment("web-updated", false)).toContain('~ restart: "unless-stopped" -> "always"');
-  });
-
-  it("redacts given secret values wherever they appear", () => {
-    const body = renderComment(
-      [{ stack: "dev", plan: fixture("web-updated"), planText: 'env = "TOKEN=hunter2-secret"' }],
-      { secrets: ["hunter2-secret", "ab"] },
-    );
-    expect(body).not.toContain("hunter2-secret");
-    expect(body).toContain("TOKEN=(redacted)");
-  });
-
-  it("truncates long plans to fit GitHub's comment limit, keeping the summary", () => {
-    const long = Array.from({ length: 20000 }, (_, i) => `  ~ line ${i}`).join("\n");
-    const body = renderComment([
-      { stack: "dev", plan: fixture("db-image-changed"), planText: long },
-      { stack: "prod", plan: fixture("web-updated"), planText: fixtureText("web-updated") },
-    ]);
-    expect(body.length).toBeLessThanOrEqual(GITHUB_COMMENT_LIMIT);
-    expect(body.length).toBeGreaterThan(GITHUB_COMMENT_LIMIT - 2000);
-    expect(body).toContain("> [!CAUTION]");
-    expect(body).toMatch(/_Truncated: showing \d+ of 20000 lines/);
-    expect(body).toContain("unless-stopped"); // the short plan is kept whole
-    expect(body.match(/^```/gm)).toHaveLength(4); // every fence is closed
-  });
-
-  it("honours a smaller limit", () => {
-    const body = renderComment(
-      [{ stack: "dev", plan: fixture("app-rebuild"), planText: fixtureText("app-rebuild") }],
-      {
-        maxChars: 3000,
-      },
-    );
-    expect(body.length).toBeLessThanOrEqual(3000);
-    expect(body).toContain("_Truncated: showing");
-  });
-
-  it("uses a longer fence when the plan text holds one", () => {
-    const body = renderComment([{ stack: "dev", plan: fixture("web-updated"), planText: "a\n```\nb" }]);
-    expect(body).toContain("````text\na\n```\nb\n````");
-  });
-
-  it("reports failed stacks", () => {
-    const body = renderComment(
-      [
-        { stack: "dev", plan: fixture("no-op") },
-        { stack: "prod", failed: true },
-      ],
-      {
-        runUrl: "https://github.com/o/r/actions/runs/1",
-      },
-    );
-    expect(body).toContain("| `prod` | – | – | – | – | plan failed |");
-    expect(body).toContain("> [!WARNING]\n> The plan failed for `prod`");
-    expect(body).toContain("[the workflow run](https://github.com/o/r/actions/runs/1)");
   });
 
   it("rejects input that is not plan JSON", () => {
@@ -267,67 +203,260 @@ describe("renderComment", () => {
       /state JSON, not plan JSON/,
     );
     expect(() => summarizeStack("dev", { format_version: "2.0" })).toThrow(/2.0 is not supported/);
-    expect(() => summarizeStack("dev", [])).toThrow(PlanFormatError);
-  });
-});
-
-describe("OpenTofu plans", () => {
-  it("call out an image rebuild like terraform's", () => {
-    expect(summarizeStack("dev", fixture("tofu-app-rebuild")).images).toEqual(
-      summarizeStack("dev", fixture("app-rebuild")).images,
+    expect(() => summarizeStack("dev", { format_version: "1.2", resource_drift: [{}] })).toThrow(
+      PlanFormatError,
     );
   });
 });
 
-describe("CLI", () => {
-  const files: Record<string, string> = {
-    "plan.json": JSON.stringify(fixture("db-image-changed")),
-    "plan.txt": fixtureText("db-image-changed"),
-    "broken.json": "{not json",
-    "state.json": JSON.stringify({ format_version: "1.0", values: {} }),
-  };
-  const read = (path: string) => {
-    if (path in files) return files[path];
-    throw Object.assign(new Error(`ENOENT: ${path}`), { code: "ENOENT" });
-  };
-  const run = (...argv: string[]) => runCli(argv, read, { DATABASE_PASSWORD: "sup3r-s3cret" });
-
-  it("writes the comment for valid arguments", () => {
-    const result = run("--stack", "dev=plan.json:plan.txt", "--failed", "prod", "--commit", "0123abcd");
-    expect(result).toMatchObject({ status: 0, stderr: "" });
-    expect(result.stdout).toContain("commit `0123abcd`");
-    expect(result.stdout).toContain("| `prod` | – |");
+describe("the comment", () => {
+  // What a reviewer reads is pinned: a change to it shows in review.
+  it.each(NAMES)("%s: the part above the folded plans", (name) => {
+    expect(aboveFold(render(name))).toMatchSnapshot();
   });
 
-  it("accepts --option=value and redacts named environment variables", () => {
-    files["secret.txt"] = "password = sup3r-s3cret";
-    const result = run("--stack=dev=plan.json:secret.txt", "--redact-env=DATABASE_PASSWORD,UNSET_VAR");
-    expect(result.status).toBe(0);
-    expect(result.stdout).not.toContain("sup3r-s3cret");
+  it.each(NAMES)(
+    "%s: no colour code and no hashed id above the fold; addresses only in the plans",
+    (name) => {
+      const body = render(name);
+      // eslint-disable-next-line no-control-regex
+      expect(body).not.toMatch(/\u001b/);
+      expect(aboveFold(body)).not.toMatch(/[A-Za-z]_[0-9A-F]{8}\b/);
+      expect(body.split("\n")[0]).toBe(COMMENT_MARKER);
+      expect(body.length).toBeLessThanOrEqual(GITHUB_COMMENT_LIMIT);
+    },
+  );
+
+  it("orders it for a reviewer: verdict, risks (database first), drift, table, next steps, then the plans", () => {
+    const body = render("review-example");
+    const at = (text: string) => {
+      const i = body.indexOf(text);
+      expect({ text, found: i >= 0 }).toEqual({ text, found: true });
+      return i;
+    };
+    const order = [
+      at("🟠 **<code>dev</code>: needs care** · database restart"),
+      at("**Risks**"),
+      at(
+        "- **Database restart**: <code>Database/Container</code> is replaced because <code>image</code> changed",
+      ),
+      at("**Drift** (changed outside Terraform)"),
+      at("- <code>App/Web</code> was stopped (exit code 0); the apply starts it again."),
+      at("| Resource | Action | Why |"),
+      at("| <code>Database/Container</code> | **replace** | <code>image</code> changed |"),
+      at("**Next steps**"),
+      at("<code>npm run rollback -- dev</code>"),
+      at("<details><summary>Full plan of <code>dev</code>"),
+      at("docker_container.Database_Container_2EDFF63D must be replaced"),
+    ];
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+    // the database replacement is the first risk
+    expect(body.slice(at("**Risks**")).split("\n")[2]).toMatch(/^- \*\*Database restart\*\*/);
+  });
+
+  it("lists creations in the table", () => {
+    expect(render("first-deploy")).toContain("| <code>Database/Container</code> | create | new |");
+  });
+
+  it("says what merging does for production and for development", () => {
+    const inputs = fixture("db-image-changed");
+    const prod = renderComment([{ ...inputs[0], environment: "prod", kind: "production" }], {
+      mode: "pull-request",
+    });
+    expect(prod).toContain(
+      "Merging asks the <code>production</code> reviewers to approve, then applies exactly this plan",
+    );
+    expect(render("db-image-changed")).toContain("Merging deploys <code>dev</code> from the default branch.");
+    expect(renderComment(inputs, { mode: "local" })).toContain(
+      "<code>npm run deploy -- dev --auto-approve --saved-plans cdktf.out/plans</code>",
+    );
+  });
+
+  it("folds each stack's plan, HTML-escaped, in a <pre> block", () => {
+    const body = render("app-rebuild");
+    expect(body).toMatch(
+      /<details><summary>Full plan of <code>dev-app<\/code> \(the app's releases\), \d+ lines<\/summary>\n\n<pre>\n/,
+    );
+    expect(body).toContain("~ resource &quot;terraform_data&quot; &quot;App_Proxy_Gate_");
+  });
+
+  it("reports a stack that could not be planned, with the error escaped", () => {
+    const [env] = fixture("no-change");
+    const body = renderComment([
+      { ...env, stacks: [env.stacks[0], { stack: "dev-app", error: "Error: <b>boom</b> `x`" }] },
+    ]);
+    expect(body).toContain("❌ **<code>dev</code>: plan failed**");
+    expect(body).toContain(
+      "**Plan failed** for <code>dev-app</code>:\n\n<pre>\nError: &lt;b&gt;boom&lt;/b&gt; `x`\n</pre>",
+    );
+  });
+});
+
+describe("escaping, redaction and truncation", () => {
+  const base = () => fixture("review-example")[0];
+  const hostile = "Evil`</code><img src=x onerror=alert(1)>|[x](https://evil.example)*@team_";
+
+  it("escapes every value for markdown and HTML: no tag, link, pipe or mention gets through", () => {
+    const env = base();
+    const paths = { ...env.stacks[0].paths, "docker_container.Database_Container_2EDFF63D": hostile };
+    const body = renderComment([{ ...env, stacks: [{ ...env.stacks[0], paths }, env.stacks[1]] }]);
+    const top = aboveFold(body);
+    expect(top).not.toContain("<img");
+    expect(top).not.toContain("](https://evil");
+    expect(top).not.toContain("`</code>");
+    expect(top).toContain(
+      "<code>Evil\\`&lt;/code&gt;&lt;img src=x onerror=alert\\(1\\)&gt;&#124;\\[x\\]\\(https://evil.example\\)\\*@team\\_</code>",
+    );
+    // every table row still has exactly its three cells
+    for (const row of top.split("\n").filter((l) => l.startsWith("| <code>"))) {
+      expect(row.split(" | ")).toHaveLength(3);
+    }
+  });
+
+  it("escapes the plan text: it can neither close its block nor inject HTML", () => {
+    const env = base();
+    const text =
+      "line 1\n</pre></details><script>alert(1)</script>\n```\n<!-- django-cdktf-plan:end plan dev -->";
+    const body = renderComment([{ ...env, stacks: [{ ...env.stacks[0], text }, env.stacks[1]] }]);
+    expect(body).not.toContain("<script>");
+    expect(body).toContain("&lt;/pre&gt;&lt;/details&gt;&lt;script&gt;");
+    expect(parseComment(body).map((r) => r.kind)).toEqual(["verdict", "summary", "plan"]);
+  });
+
+  it("removes terminal colour codes from plan text and values", () => {
+    const env = base();
+    const text = "\u001b[1m\u001b[33m~\u001b[0m update\r\n";
+    const paths = {
+      ...env.stacks[0].paths,
+      "docker_container.Database_Container_2EDFF63D": "\u001b[31mDatabase\u001b[0m/Container",
+    };
+    const body = renderComment([{ ...env, stacks: [{ ...env.stacks[0], text, paths }, env.stacks[1]] }]);
+    // eslint-disable-next-line no-control-regex
+    expect(body).not.toMatch(/[\u001b\r]/);
+    expect(body).toContain("<code>Database/Container</code>");
+  });
+
+  it("redacts secrets in their escaped form too (redaction runs after escaping)", () => {
+    const env = base();
+    const secret = "p<ss&w|rd`-0123456789";
+    const text = `password = "${secret}"`;
+    const paths = { ...env.stacks[0].paths, "docker_container.Database_Container_2EDFF63D": `db ${secret}` };
+    const body = renderComment([{ ...env, stacks: [{ ...env.stacks[0], text, paths }, env.stacks[1]] }], {
+      secrets: [secret],
+    });
+    expect(body).toContain(`password = &quot;${REDACTED}&quot;`);
+    expect(body).toContain(`<code>db ${REDACTED}</code>`);
+    for (const form of ["p<ss", "p&lt;ss", "w|rd", "w&#124;rd", "0123456789"])
+      expect(body).not.toContain(form);
+  });
+
+  it("cuts only after redacting: a secret split by the cut cannot leak any part of itself", () => {
+    const env = base();
+    // a multi-line secret (a TLS key, say): cuts at line ends can fall inside it
+    const secretLines = Array.from({ length: 6 }, (_, i) => `KEYLINE${i}-${"abcdefghij".repeat(3)}-${i}`);
+    const secret = secretLines.join("\n");
+    const filler = (tag: string) =>
+      Array.from({ length: 200 }, (_, i) => `  ${tag} ${i} ${"x".repeat(40)}`).join("\n");
+    const text = `${filler("before")}\n${secret}\n${filler("after")}`;
+    const input = [
+      {
+        ...env,
+        stacks: [
+          { ...env.stacks[0], text },
+          { ...env.stacks[1], text: "" },
+        ],
+      },
+    ];
+    let cutNearTheSecret = 0;
+    for (let maxChars = 8000; maxChars <= 24000; maxChars += 50) {
+      const body = renderComment(input, { secrets: [secret], maxChars });
+      expect(body.length).toBeLessThanOrEqual(maxChars);
+      for (const l of secretLines)
+        for (let i = 0; i + 8 <= l.length; i++) expect(body).not.toContain(l.slice(i, i + 8));
+      if (body.includes("before 199") && !body.includes("after 0")) cutNearTheSecret++;
+    }
+    // some of those limits did cut right where the secret is
+    expect(cutNearTheSecret).toBeGreaterThan(0);
+  });
+
+  it("fits GitHub's limit with a huge plan and keeps every summary", () => {
+    const env = base();
+    const text = Array.from({ length: 20000 }, (_, i) => `  ~ line ${i}`).join("\n");
+    const body = renderComment([
+      { ...env, stacks: [{ ...env.stacks[0], text }, env.stacks[1]] },
+      { ...fixture("app-stopped")[0], environment: "stage" },
+    ]);
+    expect(body.length).toBeLessThanOrEqual(GITHUB_COMMENT_LIMIT);
+    expect(body.length).toBeGreaterThan(GITHUB_COMMENT_LIMIT - 3000);
+    expect(body).toMatch(/\(cut here: \d+ of 20000 lines shown/);
+    expect(parseComment(body).map((r) => `${r.kind} ${r.environment}`)).toEqual([
+      "verdict dev",
+      "verdict stage",
+      "summary dev",
+      "summary stage",
+      "plan dev",
+      "plan stage",
+    ]);
+    expect(body.match(/<pre>/g)?.length).toBe(body.match(/<\/pre>/g)?.length);
+  });
+});
+
+describe("plan:summary CLI", () => {
+  it("renders a saved-plans folder", () => {
+    const result = runCli(["--plans", join(FIXTURES, "review-example"), "--commit", "0123abcd"], {});
+    expect(result).toMatchObject({ status: 0, stderr: "" });
+    expect(result.stdout).toContain("commit <code>0123abcd</code>");
+  });
+
+  it("merges into an existing comment", () => {
+    const dir = fs.mkdtempSync(join(os.tmpdir(), "plan-summary-"));
+    try {
+      const prod = renderComment([{ ...fixture("no-change")[0], environment: "prod", kind: "production" }]);
+      fs.writeFileSync(join(dir, "existing.md"), prod);
+      const result = runCli(
+        ["--plans", join(FIXTURES, "app-stopped"), `--merge-into=${join(dir, "existing.md")}`],
+        {},
+      );
+      expect(result.status).toBe(0);
+      expect(parseComment(result.stdout).map((r) => `${r.kind} ${r.environment}`)).toEqual([
+        "verdict prod",
+        "verdict dev",
+        "summary prod",
+        "summary dev",
+        "plan prod",
+        "plan dev",
+      ]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("redacts the secret settings of its environment", () => {
+    const result = runCli(["--plans", join(FIXTURES, "db-image-changed")], {
+      DATABASE_PASSWORD__DEV: "plan15fx-dev-pgdata",
+    });
+    expect(result.stdout).not.toContain("plan15fx-dev-pgdata");
+    expect(result.stdout).toContain(`volume <code>${REDACTED}</code>`);
+    expect(runCli(["--plans", join(FIXTURES, "db-image-changed")], {}).stdout).toContain(
+      "plan15fx-dev-pgdata",
+    );
   });
 
   it.each([
-    [["--stak", "dev=plan.json"], 'unknown option "--stak"; known options: --stack'],
-    [["dev=plan.json"], 'unexpected argument "dev=plan.json"; stacks are given as --stack NAME=PLAN_JSON'],
-    [["--stack"], "--stack needs a value, e.g. --stack dev=cdktf.out/stacks/dev/plan.json"],
+    [["--plan", "x"], 'unknown option "--plan"; known options: --plans'],
+    [[], "--plans DIR is required"],
+    [["--plans"], "--plans needs a value"],
     [
-      ["--stack", "plan.json"],
-      '--stack "plan.json" is not NAME=PLAN_JSON[:PLAN_TEXT]; write e.g. --stack dev=',
+      ["--plans", "x", "--mode", "yolo"],
+      '--mode must be one of pull-request, local, drift-watch, re-plan, got "yolo"',
     ],
-    [["--stack", "d ev=plan.json"], 'stack name "d ev" may only contain letters, digits, "-" and "_"'],
-    [["--stack", "dev=a:b:c"], "expected PLAN_JSON or PLAN_JSON:PLAN_TEXT"],
-    [["--stack", "dev=plan.json", "--stack", "dev=plan.json"], 'stack "dev" is given twice'],
-    [["--commit", "main", "--stack", "dev=plan.json"], '--commit "main" is not a commit SHA'],
-    [["--run-url", "http://x", "--stack", "dev=plan.json"], '--run-url "http://x" is not an https:// URL'],
-    [["--redact-env", "A-B", "--stack", "dev=plan.json"], '"A-B" is not an environment variable name'],
-    [[], "no stacks given"],
-  ])("rejects %j with a message that names the problem and the fix", (argv, message) => {
-    const result = run(...argv);
+    [["--plans", "x", "--commit", "main"], '--commit "main" is not a commit SHA'],
+    [["--plans", "x", "--run-url", "http://x"], '--run-url "http://x" is not an https:// URL'],
+    [["--plans", "x", "--max-chars", "12"], "--max-chars must be a whole number from 1000 to 65536"],
+  ])("rejects %j naming the problem and the fix", (argv, message) => {
+    const result = runCli(argv, {});
     expect(result.status).toBe(2);
-    expect(result.stdout).toBe("");
-    expect(result.stderr).toMatch(/^plan-summary: /);
     expect(result.stderr).toContain(message);
-    expect(result.stderr).toContain("usage: plan-summary.ts");
     expect(result.stderr).not.toMatch(/^\s+at /m);
   });
 
@@ -336,25 +465,11 @@ describe("CLI", () => {
     expect(parsed.ok ? [] : parsed.errors).toHaveLength(3);
   });
 
-  it.each([
-    ["dev=missing.json", 'stack "dev": cannot read plan JSON "missing.json" (no such file)'],
-    ["dev=broken.json", 'stack "dev": "broken.json" is not JSON'],
-    [
-      "dev=state.json",
-      'stack "dev": this is state JSON, not plan JSON; pass the output of "terraform show -json',
-    ],
-    ["dev=plan.json:missing.txt", 'stack "dev": cannot read plan text "missing.txt" (no such file)'],
-  ])("exits 2 without a stack trace for --stack %s", (arg, message) => {
-    const result = run("--stack", arg);
+  it("says plainly when the folder is not a saved-plans folder", () => {
+    const result = runCli(["--plans", os.tmpdir() + "/no-such-plans"], {});
     expect(result.status).toBe(2);
-    expect(result.stderr).toContain(`plan-summary: ${message}`);
-    expect(result.stderr).not.toMatch(/^\s+at /m);
-  });
-
-  it("prints usage for --help", () => {
-    expect(run("--help")).toMatchObject({
-      status: 0,
-      stdout: expect.stringContaining("--stack NAME=PLAN_JSON"),
-    });
+    expect(result.stderr).toMatch(
+      /^plan-summary: cannot read .*environments\.json: no such file; is .* a folder written by plan:pr\?/,
+    );
   });
 });

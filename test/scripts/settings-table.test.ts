@@ -5,7 +5,6 @@ import { generatedFiles } from "../../scripts/generate";
 import { settingsTable, withSettingsTable } from "../../scripts/settings-table";
 
 const ROOT = path.resolve(__dirname, "..", "..");
-const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
 
 describe("files generated from the settings table", () => {
   it.each(generatedFiles().map((g) => [g.file, g.text]))(
@@ -23,12 +22,5 @@ describe("files generated from the settings table", () => {
 
   it("refuses a README without the table's markers", () => {
     expect(() => withSettingsTable("# no table here\n")).toThrow(/settings-table/);
-  });
-});
-
-describe("README", () => {
-  it("starts with the deploy and the test command", () => {
-    const commands = [...readme.matchAll(/```sh\n([^\n]+)\n```/g)].map((m) => m[1]);
-    expect(commands.slice(0, 2)).toEqual(["npm ci && npm run deploy -- dev", "bash scripts/test.sh"]);
   });
 });

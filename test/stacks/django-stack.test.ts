@@ -103,6 +103,8 @@ describe("DjangoStack", () => {
         // (and the single secrets volume of earlier releases: a running app may still mount it)
         { from: "docker_volume.Secrets_Volume_5F7960EB", lifecycle: { destroy: false } },
         { from: "docker_volume.data_volume", lifecycle: { destroy: false } },
+        // (and the media volume, should it have been managed: it is never destroyed by Terraform)
+        { from: "docker_volume.Media_volume", lifecycle: { destroy: false } },
       ]);
     });
 
@@ -115,6 +117,7 @@ describe("DjangoStack", () => {
       ]);
       expect(optIn.removed).toEqual([
         { from: "docker_volume.Secrets_Volume_5F7960EB", lifecycle: { destroy: false } },
+        { from: "docker_volume.Media_volume", lifecycle: { destroy: false } },
       ]);
       expect(resource(optIn, "docker_container", "Database/Container").volumes).toContainEqual(
         expect.objectContaining({ volume_name: "${docker_volume.Database_data_volume.name}" }),
@@ -428,9 +431,18 @@ describe("DjangoStack wiring", () => {
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "stack-"));
     fs.mkdirSync(path.join(tmp, "web"));
     fs.writeFileSync(path.join(tmp, "web", "Dockerfile"), "FROM scratch\n");
+    fs.writeFileSync(path.join(tmp, "web", ".dockerignore"), ".env\n");
     const { release } = makeStacks({}, { projectRoot: tmp, outdir: "build/out", djangoAppDir: "web" });
     const j = synthJson(release);
     expect(resource(j, "docker_image", "AppImage").build.context).toBe("../../../../web");
+    // without a .dockerignore of its own, the stack assembles the context (with its deny-list)
+    fs.rmSync(path.join(tmp, "web", ".dockerignore"));
+    const staged = synthJson(
+      makeStacks({}, { projectRoot: tmp, outdir: "build/out", djangoAppDir: "web" }).release,
+    );
+    expect(resource(staged, "docker_image", "AppImage").build.context).toMatch(
+      /^contexts\/AppImage_Context_/,
+    );
     fs.rmSync(tmp, { recursive: true, force: true });
   });
 });
@@ -462,5 +474,73 @@ describe("changes the provider would only record", () => {
         },
       );
     }
+  });
+});
+
+describe("DjangoStack for a project the stack did not write (test/fixtures/projects/gallery)", () => {
+  const GALLERY = "test/fixtures/projects/gallery";
+  const stacks = makeStacks({ DJANGO_PROJECT_DIR: GALLERY, DELETE_DATA_ON_DESTROY: "true" });
+  const env = synthJson(stacks.environment, true);
+  const rel = synthJson(stacks.release, true);
+
+  it("builds the stack's Dockerfile around it, for the settings module its manage.py names", () => {
+    const image = resource(rel, "docker_image", "AppImage");
+    expect(image.build.context).toMatch(/^contexts\/AppImage_Context_/);
+    expect(image.build.build_args.DJANGO_CDKTF_PROJECT_SETTINGS).toBe("gallery_site.settings");
+    expect(stacks.release.image.overlay).toBe(true);
+    const files = stacks.release.image.staged!.entries.map((e) => e.to);
+    expect(files).toEqual(expect.arrayContaining(["Dockerfile", "deps/pyproject.toml", "app/manage.py"]));
+    // the project's own Dockerfile is not what builds it (DJANGO_DOCKERFILE=auto, no contract label)
+    expect(image.build.dockerfile).toBeUndefined();
+  });
+
+  it("keeps uploads on a volume the proxy serves, which a destroy deletes only when opted in", () => {
+    expect(env.resource.docker_volume.Media_volume).toMatchObject({ name: "django-dev-media" });
+    const proxy = resource(env, "docker_container", "Proxy/Container");
+    expect(proxy.volumes).toContainEqual({
+      volume_name: "${docker_volume.Media_volume.name}",
+      container_path: "/srv/media",
+      read_only: true,
+    });
+    const web = resource(rel, "docker_container", "App/Web");
+    // by name: the release stack never refers to the environment's resources
+    expect(web.volumes).toContainEqual({
+      volume_name: "django-dev-media",
+      container_path: "/srv/media",
+      read_only: false,
+    });
+    expect(resource(rel, "docker_container", "App/Proxy/Route").env[0]).toContain("handle_path /media/* {");
+    expect(env.output.media_volume.value).toBe("django-dev-media");
+    const kept = synthJson(makeStack({ DJANGO_PROJECT_DIR: GALLERY }));
+    expect(kept.resource.docker_volume.Media_volume).toBeUndefined();
+    expect(kept.removed).toContainEqual({
+      from: "docker_volume.Media_volume",
+      lifecycle: { destroy: false },
+    });
+  });
+
+  it("passes the project's own variables, its secrets as files in the app's and the migrations' volumes", () => {
+    const secrets = {
+      ...fakeSecrets(),
+      appVariables: {
+        STRIPE_KEY: { name: "env.STRIPE_KEY", path: ".secrets/dev/env.STRIPE_KEY", revision: "d".repeat(32) },
+      },
+    };
+    const s = makeStacks(
+      { DJANGO_PROJECT_DIR: GALLERY, APP_ENV_SENTRY_DSN: "https://dsn.example/1" },
+      { secrets },
+    );
+    const writer = resource(synthJson(s.environment, true), "docker_container", "Secrets/Writer");
+    expect(writer.upload.map((u: { file: string }) => u.file)).toEqual(
+      expect.arrayContaining(["/run/secrets/app/env.STRIPE_KEY", "/run/secrets/migrate/env.STRIPE_KEY"]),
+    );
+    const web = resource(synthJson(s.release, true), "docker_container", "App/Web");
+    expect(web.env).toEqual(
+      expect.arrayContaining([
+        "SENTRY_DSN=https://dsn.example/1",
+        "STRIPE_KEY_FILE=/run/secrets/app/env.STRIPE_KEY",
+        "DJANGO_CDKTF_SECRET_ENV=STRIPE_KEY",
+      ]),
+    );
   });
 });

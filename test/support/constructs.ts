@@ -32,12 +32,12 @@ export function bareStack(): TerraformStack {
 }
 
 /** The network, secrets and database most constructs wire to. */
-export function basics(scope: Construct, prefix = "t") {
+export function basics(scope: Construct, prefix = "t", extraAppFiles: readonly SecretFile[] = []) {
   const network = new AppNetwork(scope, "Network", { namePrefix: prefix });
   const secrets = new Secrets(scope, "Secrets", {
     name: `${prefix}-secrets`,
     toolImage: "postgres:17",
-    appFiles: [SECRET_KEY, PASSWORD],
+    appFiles: [SECRET_KEY, PASSWORD, ...extraAppFiles],
     databaseFiles: [PASSWORD],
   });
   const database = new PostgresDatabase(scope, "Database", {
@@ -50,8 +50,12 @@ export function basics(scope: Construct, prefix = "t") {
 }
 
 /** The whole app composed with every optional prop at its default, plus `extra`. */
-export function composeApp(scope: Construct, extra: Partial<DjangoServiceProps> = {}) {
-  const { network, secrets, database } = basics(scope);
+export function composeApp(
+  scope: Construct,
+  extra: Partial<DjangoServiceProps> = {},
+  options: { readonly appFiles?: readonly SecretFile[] } = {},
+) {
+  const { network, secrets, database } = basics(scope, "t", options.appFiles);
   const image = new DjangoImage(scope, "AppImage", {
     repository: "t-web",
     contextDir: "/unused",

@@ -46,3 +46,45 @@ describe("command line", () => {
     if (!result.ok) expect(result.errors.join("\n")).toMatch(message);
   });
 });
+
+describe("--migrate-state", () => {
+  it("is taken by deploy and diff, to copy the state to a changed backend", () => {
+    expect(parseArgs(["deploy", "dev", "--migrate-state"], ["dev"])).toMatchObject({
+      ok: true,
+      args: { options: { migrateState: true } },
+    });
+    expect(parseArgs(["diff", "--migrate-state"], ["dev"])).toMatchObject({ ok: true });
+  });
+
+  it("is refused where it means nothing", () => {
+    expect(parseArgs(["status", "dev", "--migrate-state"], ["dev"])).toMatchObject({
+      ok: false,
+      errors: [expect.stringContaining("status takes no --migrate-state")],
+    });
+  });
+});
+
+describe("entry, the shared entry point, in place of an environment", () => {
+  it.each(["deploy", "diff", "destroy", "status", "output"])("is taken by %s", (command) => {
+    expect(parseArgs([command, "entry"], envs)).toMatchObject({
+      ok: true,
+      args: { command, environments: ["entry"] },
+    });
+  });
+
+  it("is refused by the commands that work on an environment's app or data, saying which take it", () => {
+    expect(parseArgs(["logs", "entry"], envs)).toMatchObject({
+      ok: false,
+      errors: [
+        'unknown environment "entry" (the shared entry point takes deploy, diff, destroy, status, output, not logs); ENVIRONMENTS is dev,prod',
+      ],
+    });
+  });
+
+  it("is not one of --all", () => {
+    expect(parseArgs(["deploy", "--all", "--auto-approve"], envs)).toMatchObject({
+      ok: true,
+      args: { environments: ["dev", "prod"] },
+    });
+  });
+});

@@ -1,0 +1,227 @@
+/**
+ * DJANGO_PROJECT_DIR and the settings of how the project is built and run, read against real
+ * project directories: every bad value is refused naming the setting, the value and the fix.
+ */
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { buildConfig } from "../../config/build-config";
+import { StackConfig } from "../../config/types";
+
+let root: string;
+const write = (rel: string, text = "") => {
+  fs.mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
+  fs.writeFileSync(path.join(root, rel), text);
+};
+const MANAGE = "import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'mysite.settings')\n";
+
+beforeEach(() => {
+  root = fs.mkdtempSync(path.join(os.tmpdir(), "repo-"));
+  write("site/manage.py", MANAGE);
+  write("site/mysite/__init__.py");
+  write("site/mysite/settings.py", "DEBUG = True\n");
+  write("site/requirements.txt", "Django==5.2.19\n");
+});
+afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
+
+function load(env: Record<string, string>) {
+  return buildConfig({ env: { ENVIRONMENTS: "dev", DJANGO_PROJECT_DIR: "site", ...env }, rootDir: root });
+}
+function stack(env: Record<string, string> = {}): StackConfig {
+  const r = load(env);
+  if (!r.ok) throw new Error(r.errors.join("\n"));
+  return r.config.stacks[0];
+}
+function errors(env: Record<string, string>): string[] {
+  const r = load(env);
+  return r.ok ? [] : [...r.errors];
+}
+
+describe("DJANGO_PROJECT_DIR", () => {
+  it("finds the settings module in manage.py and the dependencies, for the stack's Dockerfile", () => {
+    const s = stack();
+    expect(s.project).toMatchObject({ dir: "site", absDir: path.join(root, "site"), ignoreFile: false });
+    expect(s.app.build).toEqual({
+      kind: "stack",
+      settingsModule: "mysite.settings",
+      dependencies: { kind: "requirements", files: ["requirements.txt"] },
+    });
+    // media is on with the stack's Dockerfile
+    expect(s.app.mediaUrl).toBe("/media/");
+    expect(s.app.custom).toBeUndefined();
+  });
+
+  it("takes an absolute path too", () => {
+    expect(stack({ DJANGO_PROJECT_DIR: path.join(root, "site") }).project.absDir).toBe(
+      path.join(root, "site"),
+    );
+  });
+
+  it("puts the stack's own directories inside the project on the deny-list", () => {
+    const s = stack({ SECRETS_DIR: "site/keys", BACKUP_DIR: "site/dumps" });
+    expect(s.project.defaultIgnore).toEqual(expect.arrayContaining(["keys", "dumps", ".git", "**/.env"]));
+  });
+
+  it("fails when it does not exist or is a file", () => {
+    expect(errors({ DJANGO_PROJECT_DIR: "nope" })).toEqual([
+      `DJANGO_PROJECT_DIR must name the directory of a Django project, got "nope" (set in environment): ${path.join(root, "nope")} does not exist; point it at the directory that holds the project's manage.py, relative to ${root} or absolute`,
+    ]);
+    write("file.txt");
+    expect(errors({ DJANGO_PROJECT_DIR: "file.txt" })[0]).toMatch(/file.txt is not a directory; point it at/);
+  });
+
+  it("fails without manage.py or a settings module, naming the fix", () => {
+    fs.rmSync(path.join(root, "site/manage.py"));
+    expect(errors({})[0]).toMatch(
+      /DJANGO_PROJECT_DIR="site" holds no manage.py for environment "dev", so the stack cannot tell its settings module; point DJANGO_PROJECT_DIR at the directory with manage.py, or set DJANGO_SETTINGS_MODULE/,
+    );
+    expect(stack({ DJANGO_SETTINGS_MODULE: "mysite.settings" }).app.build).toMatchObject({
+      kind: "stack",
+      settingsModule: "mysite.settings",
+    });
+    write("site/manage.py", "print('a custom manage.py')\n");
+    expect(errors({})[0]).toMatch(
+      /its manage.py sets no DJANGO_SETTINGS_MODULE .*set DJANGO_SETTINGS_MODULE to the project's settings module/,
+    );
+  });
+
+  it("refuses a DJANGO_SETTINGS_MODULE that is not in the project", () => {
+    expect(errors({ DJANGO_SETTINGS_MODULE: "mysite.production" })).toEqual([
+      'DJANGO_SETTINGS_MODULE must name a module of the project, but DJANGO_PROJECT_DIR="site" holds neither mysite/production.py nor mysite/production/__init__.py, got "mysite.production" (set in environment for environment "dev")',
+    ]);
+    expect(errors({ DJANGO_SETTINGS_MODULE: "my site" })[0]).toMatch(
+      /must be a dotted module name like mysite.settings/,
+    );
+  });
+
+  it("fails with nothing to install from", () => {
+    fs.rmSync(path.join(root, "site/requirements.txt"));
+    expect(errors({})[0]).toMatch(
+      /DJANGO_PROJECT_DIR="site" holds no requirements.txt, pyproject.toml .*Add a requirements.txt listing the project's packages/,
+    );
+  });
+});
+
+describe("DJANGO_DOCKERFILE", () => {
+  it("auto: the project's Dockerfile when it declares the stack's contract, else the stack's", () => {
+    write("site/Dockerfile", "FROM x\n");
+    expect(stack().app.build.kind).toBe("stack");
+    write("site/Dockerfile", 'FROM x\nLABEL django-cdktf.contract="1"\n');
+    expect(stack().app.build).toEqual({
+      kind: "project",
+      dockerfile: "Dockerfile",
+      contract: true,
+      target: undefined,
+    });
+    expect(stack().app.mediaUrl).toBeUndefined();
+  });
+
+  it("project: the project's own, run as it is, with the commands and probe given", () => {
+    write("site/Dockerfile", "FROM x\n");
+    const s = stack({
+      DJANGO_DOCKERFILE: "project",
+      DJANGO_BUILD_TARGET: "production",
+      DJANGO_SERVE_COMMAND: '["gunicorn", "--bind", "0.0.0.0:5000", "mysite.wsgi"]',
+      DJANGO_MIGRATE_COMMAND: "python manage.py migrate --noinput",
+      APP_CONTAINER_PORT: "5000",
+      APP_HEALTH_PATH: "/health/",
+    });
+    expect(s.app.build).toEqual({
+      kind: "project",
+      dockerfile: "Dockerfile",
+      contract: false,
+      target: "production",
+    });
+    expect(s.app.custom).toEqual({
+      serveCommand: ["gunicorn", "--bind", "0.0.0.0:5000", "mysite.wsgi"],
+      migrateCommand: ["python", "manage.py", "migrate", "--noinput"],
+      port: 5000,
+      healthPath: "/health/",
+    });
+  });
+
+  it("a path: that Dockerfile of the project", () => {
+    write("site/compose/production/Dockerfile", "FROM x\n");
+    expect(stack({ DJANGO_DOCKERFILE: "compose/production/Dockerfile" }).app.build).toMatchObject({
+      kind: "project",
+      dockerfile: "compose/production/Dockerfile",
+      contract: false,
+    });
+    expect(errors({ DJANGO_DOCKERFILE: "compose/Dockerfile.nope" })[0]).toMatch(
+      /DJANGO_DOCKERFILE names no file in DJANGO_PROJECT_DIR="site", got "compose\/Dockerfile.nope"/,
+    );
+    expect(errors({ DJANGO_DOCKERFILE: "../Dockerfile" })[0]).toMatch(
+      /DJANGO_DOCKERFILE must be auto, stack, project, or the path of a Dockerfile inside the project, got "..\/Dockerfile"/,
+    );
+  });
+
+  it("project without a Dockerfile: refused, naming the way out", () => {
+    expect(errors({ DJANGO_DOCKERFILE: "project" })[0]).toMatch(
+      /DJANGO_DOCKERFILE asks for the project's Dockerfile, but DJANGO_PROJECT_DIR="site" has none at its root; .*got "project"/,
+    );
+  });
+
+  it("warns that the migrations are the project's own business without DJANGO_MIGRATE_COMMAND", () => {
+    write("site/Dockerfile", "FROM x\n");
+    const r = load({ DJANGO_DOCKERFILE: "project" });
+    expect(r.ok && r.warnings).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(
+          /^DJANGO_MIGRATE_COMMAND is not set for environment "dev": .*runs no migrations/,
+        ),
+      ]),
+    );
+    expect(
+      stack({ DJANGO_DOCKERFILE: "project", DJANGO_MIGRATE_COMMAND: "none" }).app.custom?.migrateCommand,
+    ).toBeUndefined();
+  });
+
+  it("refuses commands it cannot read, and says when a setting has no effect", () => {
+    write("site/Dockerfile", "FROM x\n");
+    const bad = errors({
+      DJANGO_DOCKERFILE: "project",
+      DJANGO_SERVE_COMMAND: '["gunicorn", 1]',
+      DJANGO_MIGRATE_COMMAND: "sh -c 'x y'",
+    });
+    expect(bad).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^DJANGO_SERVE_COMMAND must be a JSON array of non-empty strings/),
+        expect.stringMatching(/^DJANGO_MIGRATE_COMMAND is split on spaces only .*write it as a JSON array/),
+      ]),
+    );
+    const r = load({ APP_HEALTH_PATH: "/x/" });
+    expect(r.ok && r.warnings).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^APP_HEALTH_PATH has no effect for environment "dev"/)]),
+    );
+    expect(errors({ APP_HEALTH_PATH: "health" })[0]).toMatch(
+      /APP_HEALTH_PATH must be a URL path starting with \//,
+    );
+  });
+});
+
+describe("DJANGO_MEDIA_URL, APP_MIGRATE_TIMEOUT and the project's variables", () => {
+  it("turns media off, or serves it elsewhere; refuses what is not a path", () => {
+    expect(stack({ DJANGO_MEDIA_URL: "off" }).app.mediaUrl).toBeUndefined();
+    expect(stack({ DJANGO_MEDIA_URL: "/uploads/" }).app.mediaUrl).toBe("/uploads/");
+    expect(errors({ DJANGO_MEDIA_URL: "media" })[0]).toMatch(
+      /DJANGO_MEDIA_URL must be a URL path with a leading and a trailing \/, e.g. \/media\/, or off, got "media"/,
+    );
+  });
+
+  it("bounds the migrations' timeout", () => {
+    expect(stack().app.migrateTimeout).toBe(600);
+    expect(errors({ APP_MIGRATE_TIMEOUT: "5" })[0]).toMatch(
+      /APP_MIGRATE_TIMEOUT must be a whole number from 10 to 86400, got "5"/,
+    );
+  });
+
+  it("reads the project's own variables", () => {
+    expect(stack({ APP_ENV_SENTRY_DSN: "https://x", APP_SECRET_STRIPE_KEY: "sk" }).app.variables).toEqual({
+      plain: { SENTRY_DSN: "https://x" },
+      secret: { STRIPE_KEY: { kind: "value", value: "sk", source: "environment" } },
+    });
+    expect(errors({ APP_ENV_DEBUG: "1" })[0]).toMatch(
+      /^APP_ENV_DEBUG: DEBUG is a variable the stack sets itself/,
+    );
+  });
+});
