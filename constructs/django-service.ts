@@ -305,21 +305,7 @@ export class DjangoService extends Construct {
     ]);
 
     const env: Record<string, string> = {
-      [DjangoEnv.DEBUG]: String(s.debug ?? false),
-      [DjangoEnv.LOGLEVEL]: s.logLevel ?? "INFO",
-      [DjangoEnv.ALLOWED_HOSTS]: (s.allowedHosts ?? ["localhost", "127.0.0.1"]).join(","),
-      [DjangoEnv.CSRF_TRUSTED_ORIGINS]: (s.csrfTrustedOrigins ?? []).join(","),
-      [DjangoEnv.SECURE_PROXY_SSL_HEADER]: String(s.secureProxySslHeader ?? props.proxy !== undefined),
-      [DjangoEnv.SECURE_SSL_REDIRECT]: String(s.secureSslRedirect ?? false),
-      [DjangoEnv.SECURE_COOKIES]: String(s.secureCookies ?? false),
-      [DjangoEnv.SECURE_HSTS_SECONDS]: String(s.hstsSeconds ?? 0),
-      [DjangoEnv.DATABASE_ENGINE]: "postgresql",
-      [DjangoEnv.DATABASE_NAME]: db.databaseName,
-      [DjangoEnv.DATABASE_HOST]: db.host,
-      [DjangoEnv.DATABASE_PORT]: String(db.port),
-      [fileVariant(DjangoEnv.SECRET_KEY)]: appSecretPath(props.secretKey),
-      [DjangoEnv.GUNICORN_WORKERS]: String(s.workers ?? 2),
-      [DjangoEnv.GUNICORN_THREADS]: String(s.threads ?? 4),
+      ...djangoEnvironment(s, db, props.proxy !== undefined, appSecretPath(props.secretKey)),
       ...projectEnvironment(props),
     };
     // the serving app connects as the data-access role when the database has one; migrations as the owner
@@ -477,11 +463,17 @@ export class DjangoService extends Construct {
   }
 }
 
-/** The project's variables, its secrets' *_FILE paths, media and settings module, as the container's environment. */
-function projectEnvironment(props: DjangoServiceProps): Record<string, string> {
+/**
+ * The project's variables, its secrets' *_FILE paths (where `path` says the files are), media and
+ * settings module, as the app's environment; on the engine and on a swarm alike.
+ */
+export function projectEnvironment(
+  props: Pick<DjangoServiceProps, "environment" | "secretEnvironment" | "settingsModule" | "image" | "media">,
+  path: (file: SecretFile) => string = appSecretPath,
+): Record<string, string> {
   const env: Record<string, string> = { ...(props.environment ?? {}) };
   const secretNames = Object.keys(props.secretEnvironment ?? {}).sort();
-  for (const name of secretNames) env[fileVariant(name)] = appSecretPath(props.secretEnvironment![name]);
+  for (const name of secretNames) env[fileVariant(name)] = path(props.secretEnvironment![name]);
   if (secretNames.length > 0 && props.image.overlay) {
     env[ProjectImageContract.secretVariablesVariable] = secretNames.join(",");
   }
@@ -533,5 +525,31 @@ function migrationsSucceeded(migrate: Container): { condition: string; errorMess
   return {
     condition: `\${${ref}.exit_code == 0}`,
     errorMessage: `Django migrations failed in container \${${ref}.name} (exit code \${coalesce(${ref}.exit_code, "none")}); the previous release keeps serving. Their output:\n\${coalesce(${ref}.container_logs, "(no output)")}`,
+  };
+}
+
+/** The settings every Django process of a release reads, on the engine and on a swarm alike. */
+export function djangoEnvironment(
+  s: DjangoSettings,
+  db: DatabaseConnection,
+  proxied: boolean,
+  secretKeyPath: string,
+): Record<string, string> {
+  return {
+    [DjangoEnv.DEBUG]: String(s.debug ?? false),
+    [DjangoEnv.LOGLEVEL]: s.logLevel ?? "INFO",
+    [DjangoEnv.ALLOWED_HOSTS]: (s.allowedHosts ?? ["localhost", "127.0.0.1"]).join(","),
+    [DjangoEnv.CSRF_TRUSTED_ORIGINS]: (s.csrfTrustedOrigins ?? []).join(","),
+    [DjangoEnv.SECURE_PROXY_SSL_HEADER]: String(s.secureProxySslHeader ?? proxied),
+    [DjangoEnv.SECURE_SSL_REDIRECT]: String(s.secureSslRedirect ?? false),
+    [DjangoEnv.SECURE_COOKIES]: String(s.secureCookies ?? false),
+    [DjangoEnv.SECURE_HSTS_SECONDS]: String(s.hstsSeconds ?? 0),
+    [DjangoEnv.DATABASE_ENGINE]: "postgresql",
+    [DjangoEnv.DATABASE_NAME]: db.databaseName,
+    [DjangoEnv.DATABASE_HOST]: db.host,
+    [DjangoEnv.DATABASE_PORT]: String(db.port),
+    [fileVariant(DjangoEnv.SECRET_KEY)]: secretKeyPath,
+    [DjangoEnv.GUNICORN_WORKERS]: String(s.workers ?? 2),
+    [DjangoEnv.GUNICORN_THREADS]: String(s.threads ?? 4),
   };
 }

@@ -72,8 +72,6 @@ export { SwarmDatabase } from "./swarm-database";
 export type { SwarmDatabaseProps } from "./swarm-database";
 export { SwarmDjangoService } from "./swarm-django-service";
 export type { SwarmDjangoServiceProps, SwarmNetworkRef } from "./swarm-django-service";
-export { SwarmNetwork } from "./swarm-network";
-export type { SwarmNetworkProps } from "./swarm-network";
 export {
   alwaysRestart,
   attachNetworks,

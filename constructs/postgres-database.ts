@@ -125,61 +125,18 @@ export class PostgresDatabase extends Construct {
         problem: dockerNameProblem(props.name),
         fix: "use a Docker object name, e.g. django-dev-db",
       },
-      {
-        prop: "dataVolumeName",
-        value: this.dataVolumeName,
-        problem: dockerNameProblem(this.dataVolumeName),
-        fix: "use a Docker volume name",
-      },
-      {
-        prop: "socketVolumeName",
-        value: socketVolumeName,
-        problem: dockerNameProblem(socketVolumeName),
-        fix: "use a Docker volume name",
-      },
-      {
-        prop: "image",
-        value: image,
-        problem: pinnedImageProblem(image),
-        fix: "pin a version, e.g. postgres:17",
-      },
-      props.alias === undefined
-        ? undefined
-        : {
-            prop: "alias",
-            value: props.alias,
-            problem: dnsLabelProblem(props.alias),
-            fix: "use a short name such as db",
-          },
-      {
-        prop: "port",
-        value: port,
-        problem: wholeNumberProblem(port, 1, 65535),
-        fix: "use a TCP port, e.g. 5432",
-      },
-      {
-        prop: "databaseName",
-        value: databaseName,
-        problem: pgIdentifierProblem(databaseName),
-        fix: "e.g. django",
-      },
-      {
-        prop: "username",
-        value: username,
-        problem:
-          username === ADMIN_ROLE || username === BOOTSTRAP_ROLE
-            ? "must not be one of the roles the construct administers the server with"
-            : pgRoleProblem(username),
-        fix: "e.g. django",
-      },
-      { prop: "cpus", value: props.cpus ?? 1, problem: cpusProblem(props.cpus ?? 1), fix: "e.g. 1 or 0.5" },
-      {
-        prop: "memoryMb",
-        value: memoryMb,
-        problem: wholeNumberProblem(memoryMb, 64, 65536),
-        fix: "give MiB, e.g. 512",
-      },
-      appUsernameCheck(props.appPassword ? (props.appUsername ?? `${username}_app`) : undefined, username),
+      ...serverChecks({
+        dataVolumeName: this.dataVolumeName,
+        socketVolumeName,
+        image,
+        alias: props.alias,
+        port,
+        databaseName,
+        username,
+        appUsername: props.appPassword ? (props.appUsername ?? `${username}_app`) : undefined,
+        cpus: props.cpus ?? 1,
+        memoryMb,
+      }),
       props.appPassword === undefined
         ? undefined
         : {
@@ -332,6 +289,81 @@ export class PostgresDatabase extends Construct {
   get ready(): Container {
     return this.passwordSync;
   }
+}
+
+/** What a PostgreSQL server's props must satisfy, on the engine and on a swarm alike. */
+export interface ServerSettings {
+  readonly dataVolumeName: string;
+  readonly socketVolumeName: string;
+  readonly image: string;
+  readonly alias?: string;
+  readonly port: number;
+  readonly databaseName: string;
+  readonly username: string;
+  readonly appUsername?: string;
+  readonly cpus: number;
+  readonly memoryMb: number;
+}
+
+/** The checks of `ServerSettings`, for `validateProps`. */
+export function serverChecks(s: ServerSettings) {
+  return [
+    {
+      prop: "dataVolumeName",
+      value: s.dataVolumeName,
+      problem: dockerNameProblem(s.dataVolumeName),
+      fix: "use a Docker volume name",
+    },
+    {
+      prop: "socketVolumeName",
+      value: s.socketVolumeName,
+      problem: dockerNameProblem(s.socketVolumeName),
+      fix: "use a Docker volume name",
+    },
+    {
+      prop: "image",
+      value: s.image,
+      problem: pinnedImageProblem(s.image),
+      fix: "pin a version, e.g. postgres:17",
+    },
+    s.alias === undefined
+      ? undefined
+      : {
+          prop: "alias",
+          value: s.alias,
+          problem: dnsLabelProblem(s.alias),
+          fix: "use a short name such as db",
+        },
+    {
+      prop: "port",
+      value: s.port,
+      problem: wholeNumberProblem(s.port, 1, 65535),
+      fix: "use a TCP port, e.g. 5432",
+    },
+    {
+      prop: "databaseName",
+      value: s.databaseName,
+      problem: pgIdentifierProblem(s.databaseName),
+      fix: "e.g. django",
+    },
+    {
+      prop: "username",
+      value: s.username,
+      problem:
+        s.username === ADMIN_ROLE || s.username === BOOTSTRAP_ROLE
+          ? "must not be one of the roles the construct administers the server with"
+          : pgRoleProblem(s.username),
+      fix: "e.g. django",
+    },
+    { prop: "cpus", value: s.cpus, problem: cpusProblem(s.cpus), fix: "e.g. 1 or 0.5" },
+    {
+      prop: "memoryMb",
+      value: s.memoryMb,
+      problem: wholeNumberProblem(s.memoryMb, 64, 65536),
+      fix: "give MiB, e.g. 512",
+    },
+    appUsernameCheck(s.appUsername, s.username),
+  ];
 }
 
 function appUsernameCheck(app: string | undefined, owner: string) {

@@ -1,10 +1,9 @@
 import { Construct } from "constructs";
 import { Network } from "@cdktf/provider-docker/lib/network";
 import { Service } from "@cdktf/provider-docker/lib/service";
-import { cpusProblem } from "./container-options";
-import { ADMIN_ROLE, BOOTSTRAP_ROLE, PostgresImageContract } from "./contracts";
+import { ADMIN_ROLE, PostgresImageContract } from "./contracts";
 import { databaseRolesScript } from "./database-roles";
-import { DatabaseConnection } from "./postgres-database";
+import { DatabaseConnection, serverChecks } from "./postgres-database";
 import { SecretFile } from "./secrets";
 import {
   alwaysRestart,
@@ -20,15 +19,7 @@ import {
   serviceVolume,
 } from "./swarm-options";
 import { SwarmSecrets } from "./swarm-secrets";
-import {
-  dnsLabelProblem,
-  dockerNameProblem,
-  pgIdentifierProblem,
-  pgRoleProblem,
-  pinnedImageProblem,
-  validateProps,
-  wholeNumberProblem,
-} from "./validation";
+import { dockerNameProblem, validateProps, wholeNumberProblem } from "./validation";
 
 export interface SwarmDatabaseProps {
   /** Name of the service; the roles one-shot is `<name>-roles`. */
@@ -113,71 +104,18 @@ export class SwarmDatabase extends Construct {
             : undefined),
         fix: "use a short Docker object name, e.g. django-dev-db",
       },
-      {
-        prop: "dataVolumeName",
-        value: this.dataVolumeName,
-        problem: dockerNameProblem(this.dataVolumeName),
-        fix: "use a Docker volume name",
-      },
-      {
-        prop: "socketVolumeName",
-        value: this.socketVolumeName,
-        problem: dockerNameProblem(this.socketVolumeName),
-        fix: "use a Docker volume name",
-      },
-      {
-        prop: "image",
-        value: image,
-        problem: pinnedImageProblem(image),
-        fix: "pin a version, e.g. postgres:17",
-      },
-      props.alias === undefined
-        ? undefined
-        : {
-            prop: "alias",
-            value: props.alias,
-            problem: dnsLabelProblem(props.alias),
-            fix: "use a short name such as db",
-          },
-      {
-        prop: "port",
-        value: port,
-        problem: wholeNumberProblem(port, 1, 65535),
-        fix: "use a TCP port, e.g. 5432",
-      },
-      {
-        prop: "databaseName",
-        value: databaseName,
-        problem: pgIdentifierProblem(databaseName),
-        fix: "e.g. django",
-      },
-      {
-        prop: "username",
-        value: username,
-        problem:
-          username === ADMIN_ROLE || username === BOOTSTRAP_ROLE
-            ? "must not be one of the roles the construct administers the server with"
-            : pgRoleProblem(username),
-        fix: "e.g. django",
-      },
-      appUsername === undefined
-        ? undefined
-        : {
-            prop: "appUsername",
-            value: appUsername,
-            problem:
-              appUsername === username || appUsername === ADMIN_ROLE
-                ? `must differ from the owner and from ${ADMIN_ROLE}`
-                : pgRoleProblem(appUsername),
-            fix: "e.g. django_app",
-          },
-      { prop: "cpus", value: cpus, problem: cpusProblem(cpus), fix: "e.g. 1 or 0.5" },
-      {
-        prop: "memoryMb",
-        value: memoryMb,
-        problem: wholeNumberProblem(memoryMb, 64, 65536),
-        fix: "give MiB, e.g. 512",
-      },
+      ...serverChecks({
+        dataVolumeName: this.dataVolumeName,
+        socketVolumeName: this.socketVolumeName,
+        image,
+        alias: props.alias,
+        port,
+        databaseName,
+        username,
+        appUsername,
+        cpus,
+        memoryMb,
+      }),
       {
         prop: "nodeLabel",
         value: label,

@@ -10,9 +10,16 @@ import {
   memoryLimits,
   oneShot,
 } from "./container-options";
-import { DjangoEnv, DjangoImageContract, ProjectImageContract, SecretsMount, fileVariant } from "./contracts";
+import { DjangoEnv, DjangoImageContract, SecretsMount, fileVariant } from "./contracts";
 import { DjangoImage } from "./django-image";
-import { CustomRuntime, DjangoSettings, httpProbe, probeHost } from "./django-service";
+import {
+  CustomRuntime,
+  DjangoSettings,
+  djangoEnvironment,
+  httpProbe,
+  probeHost,
+  projectEnvironment,
+} from "./django-service";
 import { LabelKeys } from "./labels";
 import { DatabaseConnection } from "./postgres-database";
 import { SecretFile } from "./secrets";
@@ -173,21 +180,7 @@ export class SwarmDjangoService extends Construct {
 
     const path = (file: SecretFile) => `${SecretsMount.appDir}/${file.name}`;
     const env: Record<string, string> = {
-      [DjangoEnv.DEBUG]: String(s.debug ?? false),
-      [DjangoEnv.LOGLEVEL]: s.logLevel ?? "INFO",
-      [DjangoEnv.ALLOWED_HOSTS]: (s.allowedHosts ?? ["localhost", "127.0.0.1"]).join(","),
-      [DjangoEnv.CSRF_TRUSTED_ORIGINS]: (s.csrfTrustedOrigins ?? []).join(","),
-      [DjangoEnv.SECURE_PROXY_SSL_HEADER]: String(s.secureProxySslHeader ?? proxied),
-      [DjangoEnv.SECURE_SSL_REDIRECT]: String(s.secureSslRedirect ?? false),
-      [DjangoEnv.SECURE_COOKIES]: String(s.secureCookies ?? false),
-      [DjangoEnv.SECURE_HSTS_SECONDS]: String(s.hstsSeconds ?? 0),
-      [DjangoEnv.DATABASE_ENGINE]: "postgresql",
-      [DjangoEnv.DATABASE_NAME]: db.databaseName,
-      [DjangoEnv.DATABASE_HOST]: db.host,
-      [DjangoEnv.DATABASE_PORT]: String(db.port),
-      [fileVariant(DjangoEnv.SECRET_KEY)]: path(props.secretKey),
-      [DjangoEnv.GUNICORN_WORKERS]: String(s.workers ?? 2),
-      [DjangoEnv.GUNICORN_THREADS]: String(s.threads ?? 4),
+      ...djangoEnvironment(s, db, proxied, path(props.secretKey)),
       ...projectEnvironment(props, path),
     };
     const asRole = (role: { username: string; password: SecretFile }): Record<string, string> => ({
@@ -316,21 +309,6 @@ export class SwarmDjangoService extends Construct {
     ]);
     this.upstream = `${this.serviceName}:${appPort}`;
   }
-}
-
-/** The project's variables, its secrets' *_FILE paths and settings module, as the app's environment. */
-function projectEnvironment(
-  props: SwarmDjangoServiceProps,
-  path: (file: SecretFile) => string,
-): Record<string, string> {
-  const env: Record<string, string> = { ...(props.environment ?? {}) };
-  const secretNames = Object.keys(props.secretEnvironment ?? {}).sort();
-  for (const name of secretNames) env[fileVariant(name)] = path(props.secretEnvironment![name]);
-  if (secretNames.length > 0 && props.image.overlay) {
-    env[ProjectImageContract.secretVariablesVariable] = secretNames.join(",");
-  }
-  if (props.settingsModule && !props.image.overlay) env.DJANGO_SETTINGS_MODULE = props.settingsModule;
-  return env;
 }
 
 /** The migrations' exit code gates the service update; the message carries their output. */

@@ -45,14 +45,7 @@ export class DjangoStack extends TerraformStack {
   /** The app's uploads, when DJANGO_MEDIA_URL is on. */
   readonly media?: MediaVolume;
   /** The secret files as the library sees them (paths relative to this stack's directory). */
-  readonly secretFiles: {
-    readonly secretKey: SecretFile;
-    readonly password: SecretFile;
-    readonly appPassword: SecretFile;
-    readonly tls?: SecretFile[];
-    /** The project's own secrets (APP_SECRET_<NAME>), by NAME. */
-    readonly appVariables: Readonly<Record<string, SecretFile>>;
-  };
+  readonly secretFiles: EnvironmentSecretFiles;
 
   constructor(scope: Construct, id: string, props: DjangoStackProps) {
     super(scope, id);
@@ -65,23 +58,9 @@ export class DjangoStack extends TerraformStack {
     addStateBackend(this, props.backend ?? { type: "local" }, id, fromStack(`terraform.${id}.tfstate`));
     addDockerProvider(this);
 
-    const secretFile = (stored: StoredSecret): SecretFile => ({
-      name: stored.name,
-      source: fromStack(stored.path),
-      revision: stored.revision,
-    });
-    const secretKey = secretFile(props.secrets.djangoSecretKey);
-    const password = secretFile(props.secrets.databasePassword);
-    const appPassword = secretFile(props.secrets.databaseAppPassword);
-    const tls =
-      props.secrets.tlsCertificate && props.secrets.tlsKey
-        ? [secretFile(props.secrets.tlsCertificate), secretFile(props.secrets.tlsKey)]
-        : undefined;
-    const appVariables = Object.fromEntries(
-      Object.entries(props.secrets.appVariables ?? {}).map(([name, stored]) => [name, secretFile(stored)]),
-    );
+    this.secretFiles = secretFilesOf(props.secrets, fromStack);
+    const { secretKey, password, appPassword, tls, appVariables } = this.secretFiles;
     const projectSecrets = Object.values(appVariables);
-    this.secretFiles = { secretKey, password, appPassword, tls, appVariables };
 
     this.network = new AppNetwork(this, "Network", { namePrefix: prefix });
     this.secrets = new Secrets(this, "Secrets", {
@@ -187,6 +166,40 @@ export class DjangoStack extends TerraformStack {
  * `<project>/<outdir>/stacks/<stack>`, where terraform runs. Relative, so the synthesized JSON is
  * the same on every machine.
  */
+/** An environment's secret files, as the constructs take them. */
+export interface EnvironmentSecretFiles {
+  readonly secretKey: SecretFile;
+  readonly password: SecretFile;
+  readonly appPassword: SecretFile;
+  readonly tls?: SecretFile[];
+  /** The project's own secrets (APP_SECRET_<NAME>), by NAME. */
+  readonly appVariables: Readonly<Record<string, SecretFile>>;
+}
+
+/** The stored secrets as the constructs take them, their paths relative to the stack's directory. */
+export function secretFilesOf(
+  secrets: EnvironmentSecrets,
+  fromStack: (target: string) => string,
+): EnvironmentSecretFiles {
+  const secretFile = (stored: StoredSecret): SecretFile => ({
+    name: stored.name,
+    source: fromStack(stored.path),
+    revision: stored.revision,
+  });
+  return {
+    secretKey: secretFile(secrets.djangoSecretKey),
+    password: secretFile(secrets.databasePassword),
+    appPassword: secretFile(secrets.databaseAppPassword),
+    tls:
+      secrets.tlsCertificate && secrets.tlsKey
+        ? [secretFile(secrets.tlsCertificate), secretFile(secrets.tlsKey)]
+        : undefined,
+    appVariables: Object.fromEntries(
+      Object.entries(secrets.appVariables ?? {}).map(([name, stored]) => [name, secretFile(stored)]),
+    ),
+  };
+}
+
 export function fromStackDir(projectRoot: string, outdir: string, stackId: string, target: string): string {
   const stackDir = path.resolve(projectRoot, outdir, "stacks", stackId);
   return path.relative(stackDir, path.resolve(projectRoot, target)).split(path.sep).join("/");

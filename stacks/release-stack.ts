@@ -1,7 +1,7 @@
 import * as path from "path";
 import { Construct } from "constructs";
 import { Aspects, TerraformOutput, TerraformStack } from "cdktf";
-import { BackendConfig } from "../config/types";
+import { BackendConfig, StackConfig } from "../config/types";
 import { DjangoImage, DjangoService, addPolicyChecks } from "../constructs";
 import { DjangoStack, fromStackDir } from "./django-stack";
 import { addDockerProvider } from "./provider";
@@ -49,26 +49,13 @@ export class ReleaseStack extends TerraformStack {
     const fromStack = (target: string) => fromStackDir(props.projectRoot, outdir, id, target);
     const appDir = props.djangoAppDir ?? config.project.dir;
     const absAppDir = path.resolve(props.projectRoot, appDir);
-    const build = config.app.build;
     const prefix = config.namePrefix;
     this.addDependency(env);
 
     addStateBackend(this, props.backend ?? { type: "local" }, id, fromStack(`terraform.${id}.tfstate`));
     addDockerProvider(this);
 
-    this.image = new DjangoImage(this, "AppImage", {
-      repository: `${prefix}-web`,
-      contextDir: absAppDir,
-      contextPath: fromStack(absAppDir),
-      baseImage: config.app.baseImage,
-      sourceHash: props.sourceHash,
-      prebuilt: config.app.image,
-      buildLogFile: "build.log",
-      defaultIgnore: config.project.defaultIgnore,
-      ...(build.kind === "stack"
-        ? { wrap: { settingsModule: build.settingsModule, dependencyFiles: build.dependencies.files } }
-        : { dockerfile: build.dockerfile, target: build.target }),
-    });
+    this.image = appImage(this, config, absAppDir, fromStack, props.sourceHash);
     const tls = config.proxy.tls;
     const [certFile, keyFile] = env.secretFiles.tls ?? [];
     this.service = new DjangoService(this, "App", {
@@ -152,4 +139,28 @@ export class ReleaseStack extends TerraformStack {
     out("logs", `docker logs --tail 100 -f ${web}`, "Follows the app's logs");
     addPolicyChecks(Aspects.of(this));
   }
+}
+
+/** The release's app image (`AppImage`), built from the project as the environment's settings say. */
+export function appImage(
+  scope: Construct,
+  config: StackConfig,
+  absAppDir: string,
+  fromStack: (target: string) => string,
+  sourceHash: string | undefined,
+): DjangoImage {
+  const build = config.app.build;
+  return new DjangoImage(scope, "AppImage", {
+    repository: `${config.namePrefix}-web`,
+    contextDir: absAppDir,
+    contextPath: fromStack(absAppDir),
+    baseImage: config.app.baseImage,
+    sourceHash,
+    prebuilt: config.app.image,
+    buildLogFile: "build.log",
+    defaultIgnore: config.project.defaultIgnore,
+    ...(build.kind === "stack"
+      ? { wrap: { settingsModule: build.settingsModule, dependencyFiles: build.dependencies.files } }
+      : { dockerfile: build.dockerfile, target: build.target }),
+  });
 }

@@ -5,6 +5,7 @@ import { DataDockerNetwork } from "@cdktf/provider-docker/lib/data-docker-networ
 import { BackendConfig } from "../config/types";
 import { DjangoImage, SwarmDjangoService, SwarmSecrets, addPolicyChecks } from "../constructs";
 import { fromStackDir } from "./django-stack";
+import { appImage } from "./release-stack";
 import { addDockerProvider } from "./provider";
 import { addStateBackend } from "./state-backend";
 import { SWARM_SECRET_IDS, SwarmStack } from "./swarm-stack";
@@ -42,26 +43,13 @@ export class SwarmReleaseStack extends TerraformStack {
     const fromStack = (target: string) => fromStackDir(props.projectRoot, outdir, id, target);
     const appDir = props.djangoAppDir ?? config.project.dir;
     const absAppDir = path.resolve(props.projectRoot, appDir);
-    const build = config.app.build;
     const prefix = config.namePrefix;
     this.addDependency(env);
 
     addStateBackend(this, props.backend ?? { type: "local" }, id, fromStack(`terraform.${id}.tfstate`));
     addDockerProvider(this);
 
-    this.image = new DjangoImage(this, "AppImage", {
-      repository: `${prefix}-web`,
-      contextDir: absAppDir,
-      contextPath: fromStack(absAppDir),
-      baseImage: config.app.baseImage,
-      sourceHash: props.sourceHash,
-      prebuilt: config.app.image,
-      buildLogFile: "build.log",
-      defaultIgnore: config.project.defaultIgnore,
-      ...(build.kind === "stack"
-        ? { wrap: { settingsModule: build.settingsModule, dependencyFiles: build.dependencies.files } }
-        : { dockerfile: build.dockerfile, target: build.target }),
-    });
+    this.image = appImage(this, config, absAppDir, fromStack, props.sourceHash);
 
     const files = env.secretFiles;
     this.swarmSecrets = new SwarmSecrets(this, "SwarmSecrets", {

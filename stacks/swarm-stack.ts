@@ -1,21 +1,20 @@
 import * as path from "path";
 import { Construct } from "constructs";
 import { Aspects, TerraformOutput, TerraformStack } from "cdktf";
-import { EnvironmentSecrets, StoredSecret } from "../config/secret-store";
+import { EnvironmentSecrets } from "../config/secret-store";
 import { BackendConfig, StackConfig, SwarmSettings } from "../config/types";
 import {
+  AppNetwork,
   CaddyImageContract,
   CaddySite,
   DjangoImageContract,
-  SecretFile,
   Secrets,
   SwarmDatabase,
-  SwarmNetwork,
   SwarmProxy,
   SwarmSecrets,
   addPolicyChecks,
 } from "../constructs";
-import { fromStackDir } from "./django-stack";
+import { EnvironmentSecretFiles, fromStackDir, secretFilesOf } from "./django-stack";
 import { addDockerProvider } from "./provider";
 import { addStateBackend } from "./state-backend";
 
@@ -44,19 +43,13 @@ export interface SwarmStackProps {
 export class SwarmStack extends TerraformStack {
   readonly config: StackConfig;
   readonly swarm: SwarmSettings;
-  readonly network: SwarmNetwork;
+  readonly network: AppNetwork;
   /** The migrations' secret files, in a volume on the node Terraform talks to. */
   readonly secrets: Secrets;
   readonly swarmSecrets: SwarmSecrets;
   readonly database: SwarmDatabase;
   readonly proxy?: SwarmProxy;
-  readonly secretFiles: {
-    readonly secretKey: SecretFile;
-    readonly password: SecretFile;
-    readonly appPassword: SecretFile;
-    readonly tls?: SecretFile[];
-    readonly appVariables: Readonly<Record<string, SecretFile>>;
-  };
+  readonly secretFiles: EnvironmentSecretFiles;
   /** The app service's name and port, as the proxy reaches it. */
   readonly upstream: string;
 
@@ -73,24 +66,10 @@ export class SwarmStack extends TerraformStack {
     addStateBackend(this, props.backend ?? { type: "local" }, id, fromStack(`terraform.${id}.tfstate`));
     addDockerProvider(this);
 
-    const secretFile = (stored: StoredSecret): SecretFile => ({
-      name: stored.name,
-      source: fromStack(stored.path),
-      revision: stored.revision,
-    });
-    const secretKey = secretFile(props.secrets.djangoSecretKey);
-    const password = secretFile(props.secrets.databasePassword);
-    const appPassword = secretFile(props.secrets.databaseAppPassword);
-    const tls =
-      props.secrets.tlsCertificate && props.secrets.tlsKey
-        ? [secretFile(props.secrets.tlsCertificate), secretFile(props.secrets.tlsKey)]
-        : undefined;
-    const appVariables = Object.fromEntries(
-      Object.entries(props.secrets.appVariables ?? {}).map(([name, stored]) => [name, secretFile(stored)]),
-    );
-    this.secretFiles = { secretKey, password, appPassword, tls, appVariables };
+    this.secretFiles = secretFilesOf(props.secrets, fromStack);
+    const { secretKey, password, appPassword, tls, appVariables } = this.secretFiles;
 
-    this.network = new SwarmNetwork(this, "Network", { namePrefix: prefix });
+    this.network = new AppNetwork(this, "Network", { namePrefix: prefix, driver: "overlay" });
     // migrations run in a one-shot container beside Terraform, which cannot mount Swarm secrets
     this.secrets = new Secrets(this, "Secrets", {
       name: `${prefix}-secrets`,

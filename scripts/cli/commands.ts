@@ -644,7 +644,8 @@ function managedVolume(dir: string, volume: string): boolean {
 }
 
 /** Every image tag of the environment's release history (served and built), once it is destroyed. */
-function removeReleaseImages(repo: string): void {
+/** Removes every tagged image of a release history (`<repo>:*`). */
+export function removeReleaseImages(repo: string): void {
   const refs = execDocker(["image", "ls", repo, "--format", "{{.Repository}}:{{.Tag}}"])
     .split("\n")
     .filter((r) => r && !r.endsWith(":<none>"));
@@ -736,31 +737,39 @@ export function drift(environment: string, namePrefix?: string): string[] {
   return found;
 }
 
+/** The destroy plans of an environment's release stack, then its own, shown and confirmed (unless --auto-approve). */
+export async function destroyPlans(ctx: Context, environment: string): Promise<Plan[]> {
+  const plans = [
+    await plan(ctx, environment, appStack(environment), true),
+    await plan(ctx, environment, environment, true),
+  ];
+  for (const p of plans) line(`  ${p.stack}: ${p.changes ? p.summary : dim("nothing to destroy")}`);
+  if (!ctx.options.autoApprove && plans.some((p) => p.changes)) {
+    for (const p of plans.filter((x) => x.changes)) line(p.text);
+    if (
+      !(await confirm(`Destroy ${environment}? (the data volume is kept unless DELETE_DATA_ON_DESTROY=true)`))
+    ) {
+      throw new CommandFailed("not destroyed", 1);
+    }
+  }
+  return plans;
+}
+
+/**
+ * The release history the environment's configuration records: from the configuration, not the
+ * state, so a destroy retried after a failed one still knows it.
+ */
+export function releaseHistoryOf(ctx: Context, environment: string): string | undefined {
+  return synthesizedOutput(stackDir(ctx.root, environment, appStack(environment)), "release_history");
+}
+
 export async function destroy(ctx: Context, environment: string): Promise<void> {
   const release = acquire(`${ctx.root}/cdktf.out`, environment, "destroy");
   try {
     line(bold(`${environment}: destroy`));
     await synthesize(ctx, environment);
-    const plans = [
-      await plan(ctx, environment, appStack(environment), true),
-      await plan(ctx, environment, environment, true),
-    ];
-    for (const p of plans) line(`  ${p.stack}: ${p.changes ? p.summary : dim("nothing to destroy")}`);
-    if (!ctx.options.autoApprove && plans.some((p) => p.changes)) {
-      for (const p of plans.filter((x) => x.changes)) line(p.text);
-      if (
-        !(await confirm(
-          `Destroy ${environment}? (the data volume is kept unless DELETE_DATA_ON_DESTROY=true)`,
-        ))
-      ) {
-        throw new CommandFailed("not destroyed", 1);
-      }
-    }
-    // from the configuration, not the state: a destroy retried after a failed one still knows it
-    const history = synthesizedOutput(
-      stackDir(ctx.root, environment, appStack(environment)),
-      "release_history",
-    );
+    const plans = await destroyPlans(ctx, environment);
+    const history = releaseHistoryOf(ctx, environment);
     for (const p of plans) {
       if (!p.changes) continue;
       // a proxy of your own on the frontend network would keep it from being removed

@@ -9,7 +9,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { buildConfig } from "../../config/build-config";
 import { readConfigInput } from "../../config/load-config";
-import { AppConfig } from "../../config/types";
+import { AppConfig, BackupSettings } from "../../config/types";
 import { execDocker, execDockerOk } from "../lib/docker";
 import { Context, deploy } from "./commands";
 import { containersOf, inspectContainer } from "./diagnose";
@@ -117,7 +117,8 @@ function containerFor(f: Facts, service: "web" | "db" | "proxy"): string {
 }
 
 /** Runs docker with the terminal attached; resolves with its exit code. */
-function attached(args: string[]): Promise<number> {
+/** Runs docker with the terminal attached; resolves with its exit code. */
+export function attached(args: string[]): Promise<number> {
   return new Promise((resolve) => {
     const child = spawn("docker", args, { stdio: "inherit" });
     child.on("close", (code) => resolve(code ?? 1));
@@ -138,8 +139,22 @@ export async function logs(ctx: Context, environment: string): Promise<void> {
 export async function manage(ctx: Context, environment: string): Promise<void> {
   const f = await facts(ctx, environment);
   const web = containerFor(f, "web");
-  // the running release's image, settings and secrets; a fresh one-shot, removed when it ends
-  const inspect = JSON.parse(execDocker(["inspect", web]))[0];
+  // the running release's image, settings and secrets
+  await manageLike(ctx, web, `${web.replace(/-web-[0-9a-f]+$/, "")}-manage-${Date.now()}`, f.backendNetwork);
+}
+
+/**
+ * Runs `manage.py <ctx.rest>` in a fresh one-shot, removed when it ends, made like `template` (a
+ * release's container): its image, user, settings and volumes (secret files, media), hardened as
+ * the releases are, on `network`.
+ */
+export async function manageLike(
+  ctx: Context,
+  template: string,
+  name: string,
+  network: string,
+): Promise<void> {
+  const inspect = JSON.parse(execDocker(["inspect", template]))[0];
   const env = (inspect.Config.Env as string[]).filter((e) => !/^(PATH|HOME|HOSTNAME)=/.test(e));
   const args = [
     "run",
@@ -147,9 +162,9 @@ export async function manage(ctx: Context, environment: string): Promise<void> {
     "-i",
     ...(interactive() ? ["-t"] : []),
     "--name",
-    `${web.replace(/-web-[0-9a-f]+$/, "")}-manage-${Date.now()}`,
+    name,
     "--network",
-    f.backendNetwork,
+    network,
     "--user",
     inspect.Config.User,
     "--read-only",
@@ -159,7 +174,6 @@ export async function manage(ctx: Context, environment: string): Promise<void> {
     "ALL",
     "--security-opt",
     "no-new-privileges:true",
-    // the release's own volumes (its secret files, media), as it mounts them
     ...(inspect.Mounts as { Type: string; Name?: string; Destination: string; RW: boolean }[])
       .filter((m) => m.Type === "volume" && m.Name)
       .flatMap((m) => ["-v", `${m.Name}:${m.Destination}${m.RW ? "" : ":ro"}`]),
@@ -185,7 +199,22 @@ export async function backup(ctx: Context, environment: string): Promise<string>
       1,
     );
   }
-  const dir = path.resolve(ctx.root, config.backups.dir, environment);
+  return dumpDatabase(ctx, environment, f.db.container, f.db, config.backups);
+}
+
+/**
+ * `pg_dump --format=custom` of `db` in `container` to `<backups.dir>/<env>/<env>-<time>.dump` (via
+ * a `.partial` file), its `.sha256` beside it, a checked copy to `--to` or `backups.copyTo`, and
+ * the oldest dumps beyond `backups.kept` removed. Returns the dump's path.
+ */
+export function dumpDatabase(
+  ctx: Context,
+  environment: string,
+  container: string,
+  db: { readonly user: string; readonly database: string },
+  backups: BackupSettings,
+): string {
+  const dir = path.resolve(ctx.root, backups.dir, environment);
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
   const stamp = new Date().toISOString().replace(/[-:]/g, "").replace(/\..*/, "").replace("T", "-");
   const file = path.join(dir, `${environment}-${stamp}.dump`);
@@ -193,7 +222,7 @@ export async function backup(ctx: Context, environment: string): Promise<string>
   const fd = fs.openSync(partial, "w", 0o600);
   const dump = spawnSync(
     "docker",
-    ["exec", f.db.container, "pg_dump", "--format=custom", "-U", f.db.user, "-d", f.db.database],
+    ["exec", container, "pg_dump", "--format=custom", "-U", db.user, "-d", db.database],
     { stdio: ["ignore", fd, "pipe"], maxBuffer: 64 * 1024 * 1024 },
   );
   fs.closeSync(fd);
@@ -209,11 +238,11 @@ export async function backup(ctx: Context, environment: string): Promise<string>
       `${environment}: backed up to ${path.relative(ctx.root, file)} (${fs.statSync(file).size} bytes, sha256 ${sum.slice(0, 12)}…)`,
     ),
   );
-  const copyTo = ctx.options.to ?? config.backups.copyTo;
+  const copyTo = ctx.options.to ?? backups.copyTo;
   if (copyTo) {
     const target = path.resolve(ctx.root, copyTo, environment);
     fs.mkdirSync(target, { recursive: true, mode: 0o700 });
-    for (const f2 of [file, `${file}.sha256`]) fs.copyFileSync(f2, path.join(target, path.basename(f2)));
+    for (const f of [file, `${file}.sha256`]) fs.copyFileSync(f, path.join(target, path.basename(f)));
     if (sha256(path.join(target, path.basename(file))) !== sum)
       throw new CommandFailed(`the copy in ${target} does not match its checksum`, 1);
     line(dim(`  copied to ${target}`));
@@ -223,7 +252,7 @@ export async function backup(ctx: Context, environment: string): Promise<string>
     .filter((n) => /\.dump$/.test(n))
     .sort()
     .reverse();
-  for (const old of dumps.slice(config.backups.kept)) {
+  for (const old of dumps.slice(backups.kept)) {
     fs.rmSync(path.join(dir, old), { force: true });
     fs.rmSync(path.join(dir, `${old}.sha256`), { force: true });
   }
@@ -232,6 +261,35 @@ export async function backup(ctx: Context, environment: string): Promise<string>
 
 export async function restore(ctx: Context, environment: string): Promise<void> {
   const f = await facts(ctx, environment);
+  const file = dumpToRestore(ctx, environment);
+  if (!execDockerOk(["exec", f.db.container, "true"])) {
+    throw new CommandFailed(
+      `${environment}: the database container ${f.db.container} is not running; deploy first`,
+      1,
+    );
+  }
+  const webs = containersOf(
+    `${environment}-app`,
+    "web",
+    namePrefixIn(stackDir(ctx.root, environment, environment)),
+  ).filter((n) => inspectContainer(n)?.status === "running");
+  // not while a deploy or another restore of this environment runs
+  const release = acquire(path.join(ctx.root, "cdktf.out"), environment, "restore");
+  line(bold(`${environment}: restoring ${path.basename(file)}`));
+  for (const w of webs) execDocker(["stop", w]);
+  line(dim(`  stopped the app (${webs.join(", ") || "none running"})`));
+  try {
+    pgRestore(f.db.container, f.db, file);
+  } finally {
+    for (const w of webs) execDocker(["start", w]);
+    line(dim(`  started the app again`));
+    release();
+  }
+  line(green(`${environment}: restored; ${f.url}`));
+}
+
+/** The dump `restore` names (ctx.rest[0]), checked against its `.sha256`, once `--yes` is given. */
+export function dumpToRestore(ctx: Context, environment: string): string {
   const file = path.resolve(process.cwd(), ctx.rest[0]);
   if (!fs.existsSync(file) || !fs.statSync(file).isFile())
     throw new CommandFailed(`no dump file at ${file}`, 2);
@@ -252,53 +310,39 @@ export async function restore(ctx: Context, environment: string): Promise<void> 
       2,
     );
   }
-  if (!execDockerOk(["exec", f.db.container, "true"])) {
-    throw new CommandFailed(
-      `${environment}: the database container ${f.db.container} is not running; deploy first`,
-      1,
-    );
-  }
-  const webs = containersOf(
-    `${environment}-app`,
-    "web",
-    namePrefixIn(stackDir(ctx.root, environment, environment)),
-  ).filter((n) => inspectContainer(n)?.status === "running");
-  // not while a deploy or another restore of this environment runs
-  const release = acquire(path.join(ctx.root, "cdktf.out"), environment, "restore");
-  line(bold(`${environment}: restoring ${path.basename(file)}`));
-  for (const w of webs) execDocker(["stop", w]);
-  line(dim(`  stopped the app (${webs.join(", ") || "none running"})`));
-  try {
-    const fd = fs.openSync(file, "r");
-    const run = spawnSync(
-      "docker",
-      [
-        "exec",
-        "-i",
-        f.db.container,
-        "pg_restore",
-        "--clean",
-        "--if-exists",
-        // objects owned by this environment's owner role; the app role's grants come from its
-        // default privileges, so a dump from another environment (other role names) restores too
-        "--no-owner",
-        "--no-privileges",
-        "--exit-on-error",
-        "-U",
-        f.db.user,
-        "-d",
-        f.db.database,
-      ],
-      { stdio: [fd, "pipe", "pipe"] },
-    );
-    fs.closeSync(fd);
-    if (run.status !== 0) throw new CommandFailed(`pg_restore failed: ${run.stderr.toString().trim()}`, 1);
-  } finally {
-    for (const w of webs) execDocker(["start", w]);
-    line(dim(`  started the app again`));
-    release();
-  }
-  line(green(`${environment}: restored; ${f.url}`));
+  return file;
+}
+
+/** `pg_restore` of a custom-format dump into `db`, in `container`. */
+export function pgRestore(
+  container: string,
+  db: { readonly user: string; readonly database: string },
+  file: string,
+): void {
+  const fd = fs.openSync(file, "r");
+  const run = spawnSync(
+    "docker",
+    [
+      "exec",
+      "-i",
+      container,
+      "pg_restore",
+      "--clean",
+      "--if-exists",
+      // objects owned by this environment's owner role; the app role's grants come from its
+      // default privileges, so a dump from another environment (other role names) restores too
+      "--no-owner",
+      "--no-privileges",
+      "--exit-on-error",
+      "-U",
+      db.user,
+      "-d",
+      db.database,
+    ],
+    { stdio: [fd, "pipe", "pipe"] },
+  );
+  fs.closeSync(fd);
+  if (run.status !== 0) throw new CommandFailed(`pg_restore failed: ${run.stderr.toString().trim()}`, 1);
 }
 
 /**

@@ -4,20 +4,18 @@
  * so they need the engine of the node it runs on (DOCKER_HOST pointing at that node, when it is not
  * this one); `manage` runs a one-shot beside Terraform on the attachable backend network.
  */
-import { spawn, spawnSync } from "child_process";
-import { createHash } from "crypto";
-import * as fs from "fs";
 import * as path from "path";
 import { buildConfig } from "../../config/build-config";
 import { readConfigInput } from "../../config/load-config";
 import { StackConfig } from "../../config/types";
 import { execDocker, execDockerOk } from "../lib/docker";
 import { Context } from "./commands";
+import { attached, dumpDatabase, dumpToRestore, manageLike, pgRestore } from "./day2";
 import { containersOf } from "./diagnose";
 import { CommandFailed } from "./errors";
 import { acquire } from "./lock";
 import { SwarmNames, swarmConfig, swarmNames } from "./swarm";
-import { bold, dim, green, interactive, line, yellow } from "./ui";
+import { bold, dim, green, line, yellow } from "./ui";
 
 function configOf(ctx: Context, environment: string): { config: StackConfig; names: SwarmNames } {
   const config = swarmConfig(ctx, environment);
@@ -126,14 +124,6 @@ export async function statusSwarm(ctx: Context, environment: string): Promise<vo
   line(`  data      volume ${names.dataVolume} on the node labelled ${config.swarm!.databaseLabel}=true`);
 }
 
-/** Runs docker with the terminal attached; resolves with its exit code. */
-function attached(args: string[]): Promise<number> {
-  return new Promise((resolve) => {
-    const child = spawn("docker", args, { stdio: "inherit" });
-    child.on("close", (code) => resolve(code ?? 1));
-  });
-}
-
 export async function logsSwarm(ctx: Context, environment: string): Promise<void> {
   const { names } = configOf(ctx, environment);
   const o = ctx.options;
@@ -157,36 +147,7 @@ export async function manageSwarm(ctx: Context, environment: string): Promise<vo
       `${environment}: no release has run here yet (no migration one-shot); deploy first`,
       1,
     );
-  const inspect = JSON.parse(execDocker(["inspect", migrate]))[0];
-  const env = (inspect.Config.Env as string[]).filter((e) => !/^(PATH|HOME|HOSTNAME)=/.test(e));
-  const args = [
-    "run",
-    "--rm",
-    "-i",
-    ...(interactive() ? ["-t"] : []),
-    "--name",
-    `${names.prefix}-manage-${Date.now()}`,
-    "--network",
-    names.backend,
-    "--user",
-    inspect.Config.User,
-    "--read-only",
-    "--tmpfs",
-    "/tmp:rw,nosuid,nodev,noexec,size=64m",
-    "--cap-drop",
-    "ALL",
-    "--security-opt",
-    "no-new-privileges:true",
-    ...(inspect.Mounts as { Type: string; Name?: string; Destination: string; RW: boolean }[])
-      .filter((m) => m.Type === "volume" && m.Name)
-      .flatMap((m) => ["-v", `${m.Name}:${m.Destination}${m.RW ? "" : ":ro"}`]),
-    ...env.flatMap((e) => ["-e", e]),
-    inspect.Config.Image,
-    "manage",
-    ...ctx.rest,
-  ];
-  const code = await attached(args);
-  if (code !== 0) throw new CommandFailed(`manage.py ${ctx.rest.join(" ")} exited ${code}`, 1);
+  await manageLike(ctx, migrate, `${names.prefix}-manage-${Date.now()}`, names.backend);
 }
 
 /** The database task's container on this engine, or a failure that names the node it runs on. */
@@ -232,88 +193,22 @@ function backupSettings(ctx: Context) {
   return built.config.backups;
 }
 
-function sha256(file: string): string {
-  return createHash("sha256").update(fs.readFileSync(file)).digest("hex");
-}
-
 export async function backupSwarm(ctx: Context, environment: string): Promise<string> {
   const { config, names } = configOf(ctx, environment);
   const container = databaseContainer(environment, names);
   const backups = backupSettings(ctx);
-  const dir = path.resolve(ctx.root, backups.dir, environment);
-  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const stamp = new Date().toISOString().replace(/[-:]/g, "").replace(/\..*/, "").replace("T", "-");
-  const file = path.join(dir, `${environment}-${stamp}.dump`);
-  const partial = `${file}.partial`;
-  const fd = fs.openSync(partial, "w", 0o600);
-  const dump = spawnSync(
-    "docker",
-    [
-      "exec",
-      container,
-      "pg_dump",
-      "--format=custom",
-      "-U",
-      config.database.username,
-      "-d",
-      config.database.name,
-    ],
-    { stdio: ["ignore", fd, "pipe"], maxBuffer: 64 * 1024 * 1024 },
+  return dumpDatabase(
+    ctx,
+    environment,
+    container,
+    { user: config.database.username, database: config.database.name },
+    backups,
   );
-  fs.closeSync(fd);
-  if (dump.status !== 0) {
-    fs.rmSync(partial, { force: true });
-    throw new CommandFailed(`pg_dump failed: ${dump.stderr.toString().trim()}`, 1);
-  }
-  fs.renameSync(partial, file);
-  const sum = sha256(file);
-  fs.writeFileSync(`${file}.sha256`, `${sum}  ${path.basename(file)}\n`, { mode: 0o600 });
-  line(
-    green(
-      `${environment}: backed up to ${path.relative(ctx.root, file)} (${fs.statSync(file).size} bytes, sha256 ${sum.slice(0, 12)}…)`,
-    ),
-  );
-  const copyTo = ctx.options.to ?? backups.copyTo;
-  if (copyTo) {
-    const target = path.resolve(ctx.root, copyTo, environment);
-    fs.mkdirSync(target, { recursive: true, mode: 0o700 });
-    for (const f of [file, `${file}.sha256`]) fs.copyFileSync(f, path.join(target, path.basename(f)));
-    if (sha256(path.join(target, path.basename(file))) !== sum)
-      throw new CommandFailed(`the copy in ${target} does not match its checksum`, 1);
-    line(dim(`  copied to ${target}`));
-  }
-  const dumps = fs
-    .readdirSync(dir)
-    .filter((n) => /\.dump$/.test(n))
-    .sort()
-    .reverse();
-  for (const old of dumps.slice(backups.kept)) {
-    fs.rmSync(path.join(dir, old), { force: true });
-    fs.rmSync(path.join(dir, `${old}.sha256`), { force: true });
-  }
-  return file;
 }
 
 export async function restoreSwarm(ctx: Context, environment: string): Promise<void> {
   const { config, names } = configOf(ctx, environment);
-  const file = path.resolve(process.cwd(), ctx.rest[0]);
-  if (!fs.existsSync(file) || !fs.statSync(file).isFile())
-    throw new CommandFailed(`no dump file at ${file}`, 2);
-  const sumFile = `${file}.sha256`;
-  if (fs.existsSync(sumFile)) {
-    if (sha256(file) !== fs.readFileSync(sumFile, "utf8").split(/\s+/)[0])
-      throw new CommandFailed(
-        `${file} does not match its checksum in ${path.basename(sumFile)}; it is damaged or not the file that was backed up`,
-        1,
-      );
-  } else {
-    line(yellow(`  no ${path.basename(sumFile)} beside the dump: its integrity cannot be checked`));
-  }
-  if (!ctx.options.autoApprove)
-    throw new CommandFailed(
-      `restore replaces the data of ${environment} with ${path.basename(file)}; add --yes to do it`,
-      2,
-    );
+  const file = dumpToRestore(ctx, environment);
   const container = databaseContainer(environment, names);
   const replicas = execDocker([
     "service",
@@ -327,28 +222,7 @@ export async function restoreSwarm(ctx: Context, environment: string): Promise<v
   execDocker(["service", "scale", "--detach", `${names.web}=0`]);
   line(dim(`  stopped the app (${names.web} scaled to 0 from ${replicas})`));
   try {
-    const fd = fs.openSync(file, "r");
-    const run = spawnSync(
-      "docker",
-      [
-        "exec",
-        "-i",
-        container,
-        "pg_restore",
-        "--clean",
-        "--if-exists",
-        "--no-owner",
-        "--no-privileges",
-        "--exit-on-error",
-        "-U",
-        config.database.username,
-        "-d",
-        config.database.name,
-      ],
-      { stdio: [fd, "pipe", "pipe"] },
-    );
-    fs.closeSync(fd);
-    if (run.status !== 0) throw new CommandFailed(`pg_restore failed: ${run.stderr.toString().trim()}`, 1);
+    pgRestore(container, { user: config.database.username, database: config.database.name }, file);
   } finally {
     // back to the deployed count: the same spec, so the next plan stays empty
     execDocker(["service", "scale", `${names.web}=${replicas}`]);

@@ -28,6 +28,7 @@ import {
   Plan,
   apply,
   confirm,
+  destroyPlans,
   directPlan,
   forgetApplied,
   markApplied,
@@ -35,6 +36,8 @@ import {
   plan,
   recordAndPrune,
   recover,
+  releaseHistoryOf,
+  removeReleaseImages,
   releaseHistory,
 } from "./commands";
 import { Failure, diagnose } from "./diagnose";
@@ -848,21 +851,8 @@ export async function destroySwarm(ctx: Context, environment: string): Promise<v
     const appDir = stackDir(ctx.root, environment, appStack(environment));
     // the plan reads the secrets' ids: they must exist until the services are gone
     ensureSecrets(environment, [infraDir, appDir]);
-    const plans = [
-      await plan(ctx, environment, appStack(environment), true),
-      await plan(ctx, environment, environment, true),
-    ];
-    for (const p of plans) line(`  ${p.stack}: ${p.changes ? p.summary : dim("nothing to destroy")}`);
-    if (!ctx.options.autoApprove && plans.some((p) => p.changes)) {
-      for (const p of plans.filter((x) => x.changes)) line(p.text);
-      if (
-        !(await confirm(
-          `Destroy ${environment}? (the data volume is kept unless DELETE_DATA_ON_DESTROY=true)`,
-        ))
-      )
-        throw new CommandFailed("not destroyed", 1);
-    }
-    const history = (await outputs(ctx, environment, appStack(environment))).release_history;
+    const plans = await destroyPlans(ctx, environment);
+    const history = releaseHistoryOf(ctx, environment);
     for (const p of plans) {
       if (!p.changes) continue;
       const { outcome } = await watchedApply(ctx, p, [], true);
@@ -879,13 +869,7 @@ export async function destroySwarm(ctx: Context, environment: string): Promise<v
       recursive: true,
       force: true,
     });
-    if (history) {
-      const refs = execDocker(["image", "ls", history, "--format", "{{.Repository}}:{{.Tag}}"])
-        .split("\n")
-        .filter((r) => r && !r.endsWith(":<none>"));
-      for (const ref of refs) execDockerOk(["rmi", ref]);
-      if (refs.length > 0) line(dim(`  removed ${refs.length} image tag(s) of ${history}`));
-    }
+    if (history) removeReleaseImages(history);
     // volumes the services made on this node, that hold nothing to keep
     for (const v of [names.socketVolume, `${names.proxy}-data`]) await removeVolume(v);
     line(green(`${environment}: destroyed`));

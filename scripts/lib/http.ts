@@ -93,6 +93,28 @@ export interface PollResult {
  * way users arrive; `stop()` ends it and says how many requests failed (anything but a 200).
  */
 export function startPolling(url: string, perSecond = 20): { stop: () => Promise<PollResult> } {
+  return startProbing(
+    () =>
+      new Promise<string>((resolve) => {
+        const req = http.get(url, { agent: false, timeout: 15_000 }, (res) => {
+          res.resume();
+          res.on("end", () => resolve(String(res.statusCode)));
+        });
+        req.on("timeout", () => req.destroy(new Error("timeout")));
+        req.on("error", (e: NodeJS.ErrnoException) => resolve(e.code ?? e.message));
+      }),
+    perSecond,
+  );
+}
+
+/**
+ * Calls `probe` about `perSecond` times a second until `stop()`, counting its answers: "200" is a
+ * success, anything else (a status, an error code) a failure of that kind.
+ */
+export function startProbing(
+  probe: () => Promise<string>,
+  perSecond = 20,
+): { stop: () => Promise<PollResult> } {
   let running = true;
   let ok = 0;
   let failed = 0;
@@ -100,14 +122,7 @@ export function startPolling(url: string, perSecond = 20): { stop: () => Promise
   const done = (async () => {
     while (running) {
       const started = Date.now();
-      const result = await new Promise<string>((resolve) => {
-        const req = http.get(url, { agent: false, timeout: 15_000 }, (res) => {
-          res.resume();
-          res.on("end", () => resolve(String(res.statusCode)));
-        });
-        req.on("timeout", () => req.destroy(new Error("timeout")));
-        req.on("error", (e: NodeJS.ErrnoException) => resolve(e.code ?? e.message));
-      });
+      const result = await probe();
       if (result === "200") ok++;
       else {
         failed++;

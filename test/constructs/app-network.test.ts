@@ -2,7 +2,7 @@ import { Testing } from "cdktf";
 import { Network } from "@cdktf/provider-docker/lib/network";
 import { AppNetwork } from "../../constructs";
 import { bareStack } from "../support/constructs";
-import { synthJson, validationErrors } from "../support/stack";
+import { resource, synthJson, validationErrors } from "../support/stack";
 
 describe("AppNetwork", () => {
   it("makes an internal backend and a normal frontend bridge, named after the prefix and labelled", () => {
@@ -31,6 +31,40 @@ describe("AppNetwork", () => {
     new AppNetwork(stack, "Network", { namePrefix: "Shop Dev!" });
     expect(validationErrors(stack).join("\n")).toMatch(
       /t\/Network: namePrefix must be a Docker object name .*got "Shop Dev!"; use lower case letters/,
+    );
+  });
+});
+
+describe("AppNetwork on a swarm (driver overlay)", () => {
+  it("makes two attachable overlay networks, the database's internal", () => {
+    const stack = bareStack();
+    const network = new AppNetwork(stack, "Network", { namePrefix: "t", driver: "overlay" });
+    const json = synthJson(stack);
+    expect(resource(json, "docker_network", "Network/Backend")).toMatchObject({
+      name: "t-backend",
+      driver: "overlay",
+      attachable: true,
+      internal: true,
+    });
+    const frontend = resource(json, "docker_network", "Network/Frontend");
+    expect(frontend).toMatchObject({ name: "t-frontend", driver: "overlay", attachable: true });
+    expect(frontend.internal).toBeUndefined();
+    expect(network.names).toEqual({ backend: "t-backend", frontend: "t-frontend" });
+  });
+
+  it("refuses a prefix Docker cannot name networks after", () => {
+    const stack = bareStack();
+    new AppNetwork(stack, "Network", { namePrefix: "Bad Name", driver: "overlay" });
+    expect(validationErrors(stack).join("\n")).toMatch(/t\/Network: namePrefix must be a Docker object name/);
+  });
+});
+
+describe("AppNetwork's driver", () => {
+  it("refuses a driver other than bridge or overlay, naming it", () => {
+    const stack = bareStack();
+    new AppNetwork(stack, "Network", { namePrefix: "t", driver: "macvlan" as "bridge" });
+    expect(validationErrors(stack).join("\n")).toMatch(
+      /Network: driver must be bridge or overlay.*got "macvlan"|Network: driver.*macvlan.*must be bridge or overlay/,
     );
   });
 });

@@ -1,12 +1,12 @@
 import { Buffer } from "buffer";
-import { SwarmNetwork, SwarmProxy, SwarmSecrets } from "../../constructs";
+import { AppNetwork, SwarmProxy, SwarmSecrets } from "../../constructs";
 import { PASSWORD, SECRET_KEY, bareStack } from "../support/constructs";
 import { resource, synthJson, validationErrors } from "../support/stack";
 
 describe("SwarmProxy", () => {
   const make = (extra: Partial<ConstructorParameters<typeof SwarmProxy>[2]> = {}) => {
     const stack = bareStack();
-    const network = new SwarmNetwork(stack, "Network", { namePrefix: "t" });
+    const network = new AppNetwork(stack, "Network", { namePrefix: "t", driver: "overlay" });
     const proxy = new SwarmProxy(stack, "Proxy", {
       name: "t-proxy",
       network: network.frontend,
@@ -73,7 +73,7 @@ describe("SwarmProxy", () => {
 
   it("mounts TLS files as the proxy's own secrets", () => {
     const stack = bareStack();
-    const network = new SwarmNetwork(stack, "Network", { namePrefix: "t" });
+    const network = new AppNetwork(stack, "Network", { namePrefix: "t", driver: "overlay" });
     const secrets = new SwarmSecrets(stack, "S", {
       namePrefix: "t",
       files: [SECRET_KEY, PASSWORD],
@@ -105,7 +105,7 @@ describe("SwarmProxy", () => {
 
   it("refuses HTTPS on the HTTP port", () => {
     const stack = bareStack();
-    const network = new SwarmNetwork(stack, "Network", { namePrefix: "t" });
+    const network = new AppNetwork(stack, "Network", { namePrefix: "t", driver: "overlay" });
     new SwarmProxy(stack, "Proxy", {
       name: "t-proxy",
       network: network.frontend,

@@ -12,7 +12,7 @@ import * as fs from "fs";
 import * as https from "https";
 import * as http from "http";
 import { execDocker, execDockerOk, removeDockerObjects, standInImages } from "../../scripts/lib/docker";
-import { PollResult } from "../../scripts/lib/http";
+import { PollResult, startProbing } from "../../scripts/lib/http";
 import { run } from "../../scripts/lib/process";
 import { Project, Toolchain, detectToolchain, freePort } from "../../scripts/lib/sandbox";
 import { expectSuccess } from "../support/e2e";
@@ -71,32 +71,14 @@ function httpsGet(host: string, path = "/"): Promise<Answer> {
 
 /** A client polling `/` of a host name over HTTPS about `perSecond` times a second, a new connection each time. */
 function startPolling(host: string, perSecond = 20): { stop: () => Promise<PollResult> } {
-  let running = true;
-  let ok = 0;
-  let failed = 0;
-  const errors: Record<string, number> = {};
-  const done = (async () => {
-    while (running) {
-      const started = Date.now();
-      const result = await httpsGet(host).then(
+  return startProbing(
+    () =>
+      httpsGet(host).then(
         (a) => String(a.status),
         (e: NodeJS.ErrnoException) => e.code ?? e.message,
-      );
-      if (result === "200") ok++;
-      else {
-        failed++;
-        errors[result] = (errors[result] ?? 0) + 1;
-      }
-      await new Promise((r) => setTimeout(r, Math.max(0, 1000 / perSecond - (Date.now() - started))));
-    }
-  })();
-  return {
-    stop: async () => {
-      running = false;
-      await done;
-      return { ok, failed, errors };
-    },
-  };
+      ),
+    perSecond,
+  );
 }
 
 /** Runs a CLI command while polling the given hosts; the command's result and each host's polling. */

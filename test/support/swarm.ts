@@ -1,6 +1,6 @@
 /** Helpers for the swarm constructs' tests: a network, Swarm secrets and a database to wire to. */
 import { Construct } from "constructs";
-import { SecretFile, SwarmDatabase, SwarmNetwork, SwarmSecrets } from "../../constructs";
+import { SecretFile, SwarmDatabase, AppNetwork, SwarmSecrets } from "../../constructs";
 import { PASSWORD, SECRET_KEY } from "./constructs";
 
 export const APP_PASSWORD: SecretFile = {
@@ -10,7 +10,7 @@ export const APP_PASSWORD: SecretFile = {
 };
 
 export function swarmBasics(scope: Construct, extraFiles: readonly SecretFile[] = []) {
-  const network = new SwarmNetwork(scope, "Network", { namePrefix: "t" });
+  const network = new AppNetwork(scope, "Network", { namePrefix: "t", driver: "overlay" });
   const secrets = new SwarmSecrets(scope, "SwarmSecrets", {
     namePrefix: "t",
     files: [SECRET_KEY, PASSWORD, APP_PASSWORD, ...extraFiles],
