@@ -2,7 +2,10 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { buildConfig } from "../../config/build-config";
+import { Testing } from "cdktf";
 import { materializeSecrets, secretRevision } from "../../config/secret-store";
+import { DjangoStack } from "../../stacks/django-stack";
+import { PROJECT_ROOT } from "../support/stack";
 
 const KEY = "Zq8-vL2pR7xW4nK9tY3mB6cH1jF5gD0sA-eU8iO2uP7yT4rE9wQ3";
 
@@ -127,5 +130,32 @@ describe("secret files", () => {
     expect(secretRevision(key, "database_password", "x")).not.toBe(
       secretRevision(Buffer.from("j".repeat(64)), "database_password", "x"),
     );
+  });
+
+  it("gives the same password different hashes in the configuration of two fresh installs", () => {
+    const password = "the-same-password-in-both-installs";
+    const synthesized = (install: string) => {
+      const built = config({ DATABASE_PASSWORD: password });
+      const made = materializeSecrets(built, install);
+      if (!made.ok) throw new Error(made.errors.join("\n"));
+      const stack = new DjangoStack(Testing.app(), "dev", {
+        config: built.stacks[0],
+        secrets: made.secrets.dev,
+        projectRoot: PROJECT_ROOT,
+      });
+      return { text: Testing.synth(stack), revision: made.secrets.dev.databasePassword.revision };
+    };
+    const other = fs.mkdtempSync(path.join(os.tmpdir(), "secrets-"));
+    try {
+      const [a, b] = [synthesized(root), synthesized(other)];
+      expect(a.revision).not.toBe(b.revision);
+      expect(a.text).toContain(a.revision);
+      expect(b.text).toContain(b.revision);
+      expect(a.text).not.toContain(b.revision);
+      // and neither holds the value
+      expect(a.text + b.text).not.toContain(password);
+    } finally {
+      fs.rmSync(other, { recursive: true, force: true });
+    }
   });
 });
