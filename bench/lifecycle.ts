@@ -11,14 +11,13 @@
  * the last under a client polling `/` about 20 times a second (failed requests counted).
  * Prints figures and ratios; asserts nothing.   npm run bench:lifecycle [-- --skip-before]
  */
-import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { execDockerOk, removeDockerObjects, standInImages, StandInImages } from "../scripts/lib/docker";
 import { PollResult, secondsUntil200, startPolling } from "../scripts/lib/http";
 import { run } from "../scripts/lib/process";
-import { Project, REPO, detectToolchain, freePort, Toolchain } from "../scripts/lib/sandbox";
+import { Project, REPO, detectToolchain, freePort, releaseTree, Toolchain } from "../scripts/lib/sandbox";
 
 /** The last release in which a deploy replaced the app in place. */
 const PREVIOUS = "f8d528e";
@@ -97,16 +96,6 @@ function composeFiles(dir: string, images: StandInImages, port: number): void {
   );
 }
 
-function previousTree(): string | undefined {
-  try {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-previous-"));
-    execFileSync("sh", ["-c", 'git -C "$1" archive "$2" | tar -x -C "$3"', "sh", REPO, PREVIOUS, dir]);
-    return dir;
-  } catch {
-    return undefined;
-  }
-}
-
 /** Ours or the previous release: deploy, no-op, code redeploy under polling. */
 async function measureStack(
   side: Side,
@@ -125,7 +114,13 @@ async function measureStack(
     ...(from ? {} : { PROXY_IMAGE: images.caddy ?? "caddy:2.10" }),
     DELETE_DATA_ON_DESTROY: "true",
   };
-  const project = new Project({ toolchain, stack: "bench", dotenv: env, from });
+  const project = new Project({
+    toolchain,
+    stack: "bench",
+    dotenv: env,
+    from,
+    nodeModules: from ? path.join(from, "node_modules") : undefined,
+  });
   const url = `http://127.0.0.1:${port}/`;
   try {
     // warm the build cache, then measure from no containers
@@ -199,15 +194,15 @@ async function main(argv: string[]): Promise<void> {
   await measureCompose(compose, images);
   if (argv.includes("--skip-before")) before.note = "skipped (--skip-before)";
   else {
-    const tree = previousTree();
-    if (!tree) before.note = `the release ${PREVIOUS} is not in this clone's history`;
+    const tree = releaseTree(PREVIOUS);
+    if ("reason" in tree) before.note = tree.reason;
     else {
       try {
-        await measureStack(before, toolchain, images, tree);
+        await measureStack(before, toolchain, images, tree.dir);
       } catch (e) {
-        before.note = `failed: ${(e as Error).message.split("\n")[0]}`;
+        before.note = `failed: ${(e as Error).message.split("\n").slice(-8).join("\n")}`;
       } finally {
-        fs.rmSync(tree, { recursive: true, force: true });
+        fs.rmSync(tree.dir, { recursive: true, force: true });
       }
     }
   }

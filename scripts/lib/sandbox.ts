@@ -252,3 +252,25 @@ export class Project {
     fs.rmSync(this.dir, { recursive: true, force: true });
   }
 }
+
+/**
+ * The tree of this repository at `rev` (an earlier release), with its own dependencies from its own
+ * lock file (it may use packages this one no longer has): its path, or why there is none. The
+ * caller removes it.
+ */
+export function releaseTree(rev: string): { dir: string } | { reason: string } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "django-cdktf-previous-"));
+  try {
+    execFileSync("sh", ["-c", 'git -C "$1" archive "$2" | tar -x -C "$3"', "sh", REPO, rev, dir]);
+  } catch {
+    fs.rmSync(dir, { recursive: true, force: true });
+    return { reason: `the release ${rev} is not in this clone's history` };
+  }
+  try {
+    execFileSync("npm", ["ci", "--no-audit", "--no-fund"], { cwd: dir, stdio: "pipe", timeout: 10 * 60_000 });
+  } catch (error) {
+    fs.rmSync(dir, { recursive: true, force: true });
+    return { reason: `npm ci of the release ${rev} failed: ${String(error).slice(0, 400)}` };
+  }
+  return { dir };
+}

@@ -9,39 +9,18 @@
  * Skipped, with the reason printed, where the toolchain is missing, or where the provider mirror
  * holds no 3.6.2 for the previous release.
  */
-import { execFileSync } from "child_process";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { execDocker, execDockerOk, removeDockerObjects, standInImages } from "../../scripts/lib/docker";
 import { httpStatus } from "../../scripts/lib/http";
 import { expectSuccess, psql } from "../support/e2e";
-import { Project, REPO, Toolchain, detectToolchain, freePort } from "../../scripts/lib/sandbox";
+import { Project, REPO, Toolchain, detectToolchain, freePort, releaseTree } from "../../scripts/lib/sandbox";
 
 jest.setTimeout(20 * 60_000);
 
 /** The last release before the construct library (the layout this test upgrades from). */
 const PREVIOUS = "faf97b5";
 const STACK = "up";
-
-/** The previous release's tree with its own dependencies, or why there is none. */
-function previousTree(): { dir: string } | { reason: string } {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "django-cdktf-previous-"));
-  try {
-    execFileSync("sh", ["-c", `git -C "$1" archive "$2" | tar -x -C "$3"`, "sh", REPO, PREVIOUS, dir]);
-  } catch {
-    fs.rmSync(dir, { recursive: true, force: true });
-    return { reason: `the previous release ${PREVIOUS} is not in this clone's history` };
-  }
-  try {
-    // Its own dependencies, from its own lock file (it used packages this release no longer has).
-    execFileSync("npm", ["ci", "--no-audit", "--no-fund"], { cwd: dir, stdio: "pipe", timeout: 10 * 60_000 });
-  } catch (error) {
-    fs.rmSync(dir, { recursive: true, force: true });
-    return { reason: `npm ci of the previous release ${PREVIOUS} failed: ${String(error).slice(0, 400)}` };
-  }
-  return { dir };
-}
 
 const toolchain: Toolchain = detectToolchain();
 const mirror362 =
@@ -50,7 +29,7 @@ const mirror362 =
   fs
     .readdirSync(toolchain.mirror)
     .some((host) => fs.existsSync(path.join(toolchain.mirror!, host, "kreuzwerker", "docker", "3.6.2")));
-const tree = toolchain.ok && mirror362 ? previousTree() : undefined;
+const tree = toolchain.ok && mirror362 ? releaseTree(PREVIOUS) : undefined;
 const previous = tree && "dir" in tree ? tree.dir : undefined;
 const reason = !toolchain.ok
   ? toolchain.reason
