@@ -7,7 +7,6 @@ import { ChildProcess, spawn } from "child_process";
 import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
-import * as readline from "readline";
 
 export interface TerraformRun {
   readonly code: number;
@@ -34,36 +33,110 @@ export function forwardSignal(signal: NodeJS.Signals): boolean {
   return true;
 }
 
-/** Runs terraform in `dir`; `onLine` sees stdout line by line as it comes. */
-export function terraform(
+/** Where a run's pid and output go, in the stack's directory. */
+const RUN_FILES = {
+  pid: ".django-cdktf-run.pid",
+  out: ".django-cdktf-run.out",
+  err: ".django-cdktf-run.err",
+};
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/**
+ * A Terraform run in `dir` left by a CLI that died (SIGKILL, a closed laptop, a killed CI job)
+ * finishes its apply, so the state records what it did: the next run waits for it.
+ */
+async function waitForOrphan(dir: string, notice: (text: string) => void): Promise<void> {
+  const file = path.join(dir, RUN_FILES.pid);
+  let pid: number;
+  try {
+    pid = Number(fs.readFileSync(file, "utf8"));
+  } catch {
+    return;
+  }
+  if (!Number.isInteger(pid) || pid <= 0 || !alive(pid)) return;
+  notice(
+    `  waiting for the Terraform run (pid ${pid}) of an interrupted command in ${path.basename(dir)} to finish, so its state is complete`,
+  );
+  const until = Date.now() + 30 * 60_000;
+  while (alive(pid) && Date.now() < until) await new Promise((r) => setTimeout(r, 250));
+}
+
+/**
+ * Runs terraform in `dir`; `onLine` sees stdout line by line as it comes. Its output goes to files
+ * that this process follows, not to pipes: if this process dies, Terraform is not killed by a
+ * broken pipe in the middle of an apply (which would leave containers the state does not know),
+ * but finishes it, and the next command waits for it.
+ */
+export async function terraform(
   runner: Runner,
   dir: string,
   args: readonly string[],
-  options: { onLine?: (line: string) => void; input?: string } = {},
+  options: { onLine?: (line: string) => void; input?: string; notice?: (text: string) => void } = {},
 ): Promise<TerraformRun> {
+  await waitForOrphan(dir, options.notice ?? ((t) => process.stderr.write(`${t}\n`)));
+  const outFile = path.join(dir, RUN_FILES.out);
+  const errFile = path.join(dir, RUN_FILES.err);
+  const outFd = fs.openSync(outFile, "w", 0o600);
+  const errFd = fs.openSync(errFile, "w", 0o600);
   return new Promise((resolve) => {
     const child = spawn(runner.binary, args, {
       cwd: dir,
       env: { ...runner.env, TF_IN_AUTOMATION: "1", TF_INPUT: "0" },
-      stdio: ["pipe", "pipe", "pipe"],
+      stdio: ["pipe", outFd, errFd],
       detached: true,
     });
+    fs.closeSync(outFd);
+    fs.closeSync(errFd);
     running = child;
+    if (child.pid !== undefined) fs.writeFileSync(path.join(dir, RUN_FILES.pid), String(child.pid));
     let stdout = "";
-    let stderr = "";
-    readline.createInterface({ input: child.stdout }).on("line", (line) => {
-      stdout += `${line}\n`;
-      options.onLine?.(line);
-    });
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString("utf8")));
+    let partial = "";
+    let offset = 0;
+    const reader = fs.openSync(outFile, "r");
+    const buffer = Buffer.alloc(64 * 1024);
+    const follow = () => {
+      for (;;) {
+        const n = fs.readSync(reader, buffer, 0, buffer.length, offset);
+        if (n <= 0) break;
+        offset += n;
+        partial += buffer.subarray(0, n).toString("utf8");
+      }
+      const lines = partial.split("\n");
+      partial = lines.pop() ?? "";
+      for (const line of lines) {
+        stdout += `${line}\n`;
+        options.onLine?.(line);
+      }
+    };
+    const timer = setInterval(follow, 50);
+    let stderrExtra = "";
     child.on("error", (e) => {
-      stderr += String(e);
+      stderrExtra += String(e);
     });
     child.on("close", (code, signal) => {
+      clearInterval(timer);
+      follow();
+      if (partial) {
+        stdout += partial;
+        options.onLine?.(partial);
+      }
+      fs.closeSync(reader);
       if (running === child) running = undefined;
+      fs.rmSync(path.join(dir, RUN_FILES.pid), { force: true });
+      const stderr = fs.readFileSync(errFile, "utf8") + stderrExtra;
       resolve({ code: code ?? (signal ? 130 : 1), stdout, stderr });
     });
-    child.stdin.end(options.input ?? "");
+    // a program that exits before reading its input closes the pipe: not an error of ours
+    child.stdin?.on("error", () => undefined);
+    child.stdin?.end(options.input ?? "");
   });
 }
 

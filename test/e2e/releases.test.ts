@@ -197,6 +197,37 @@ describe("releases on a real engine, under a polling client", () => {
     expect((await httpStatus(url)).status).toBe(200);
   });
 
+  step(
+    "the CLI killed (SIGKILL) mid-deploy: Terraform finishes its apply, the next deploy waits for it and completes",
+    async () => {
+      const restore = edit(
+        "django-app/config/wsgi.py",
+        "\nimport time\ntime.sleep(8)  # a slow start, to kill into\n",
+      );
+      const poll = startPolling(url);
+      const killed = await project.cli("deploy", ["--auto-approve"], {}, (child) => {
+        let seen = "";
+        child.stderr?.on("data", (d: Buffer) => {
+          seen += d.toString();
+          if (/start the new release/.test(seen) && !child.killed)
+            setTimeout(() => child.kill("SIGKILL"), 1000);
+        });
+      });
+      expect(killed.code).not.toBe(0);
+      const next = await project.cli("deploy", ["--auto-approve"]);
+      restore();
+      const polled = await poll.stop();
+      expectSuccess(next);
+      expect(next.output).toMatch(/waiting for the Terraform run \(pid \d+\) of an interrupted command/);
+      expect(polled).toMatchObject({ failed: 0 });
+      expectNoStrays();
+      expect((await httpStatus(url)).status).toBe(200);
+      const diff = await project.cli("diff");
+      expectSuccess(diff);
+      expect(diff.output).not.toMatch(/to add|to destroy/);
+    },
+  );
+
   step("rollback switches to the previous release's kept image in seconds, dropping no request", async () => {
     const restore = edit("django-app/core/views.py", "\nRELEASE_MARK = 3\n");
     expectSuccess(await project.cli("deploy", ["--auto-approve"]));
