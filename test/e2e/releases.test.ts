@@ -214,8 +214,8 @@ describe("releases on a real engine, under a polling client", () => {
         });
       });
       expect(killed.code).not.toBe(0);
-      const next = await project.cli("deploy", ["--auto-approve"]);
       restore();
+      const next = await project.cli("deploy", ["--auto-approve"]);
       const polled = await poll.stop();
       expectSuccess(next);
       expect(next.output).toMatch(/waiting for the Terraform run \(pid \d+\) of an interrupted command/);
