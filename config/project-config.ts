@@ -159,7 +159,7 @@ export function readProjectStack(
       r.fail(
         "DJANGO_DOCKERFILE",
         r.raw("DJANGO_DOCKERFILE")!,
-        `names no file in DJANGO_PROJECT_DIR=${dirShown}`,
+        `must be auto, stack, project, or the path of a Dockerfile inside DJANGO_PROJECT_DIR=${dirShown} (no such file there)`,
       );
     }
     build = dockerfileOf(rel);

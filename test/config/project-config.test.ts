@@ -148,7 +148,7 @@ describe("DJANGO_DOCKERFILE", () => {
       contract: false,
     });
     expect(errors({ DJANGO_DOCKERFILE: "compose/Dockerfile.nope" })[0]).toMatch(
-      /DJANGO_DOCKERFILE names no file in DJANGO_PROJECT_DIR="site", got "compose\/Dockerfile.nope"/,
+      /DJANGO_DOCKERFILE must be auto, stack, project, or the path of a Dockerfile inside DJANGO_PROJECT_DIR="site" \(no such file there\), got "compose\/Dockerfile.nope"/,
     );
     expect(errors({ DJANGO_DOCKERFILE: "../Dockerfile" })[0]).toMatch(
       /DJANGO_DOCKERFILE must be auto, stack, project, or the path of a Dockerfile inside the project, got "..\/Dockerfile"/,

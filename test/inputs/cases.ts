@@ -641,6 +641,93 @@ const SETTINGS: Case[] = [
       source: "environment",
     });
   }),
+  // the target, the entry point and your own project
+  setting(
+    "DEPLOY_TARGET kubernetes",
+    { DEPLOY_TARGET: "kubernetes" },
+    { field: "DEPLOY_TARGET", value: '"kubernetes"', fix: /must be engine or swarm/ },
+  ),
+  setting(
+    "APP_REPLICAS 0 on a swarm",
+    { DEPLOY_TARGET: "swarm", APP_REPLICAS: "0" },
+    { field: "APP_REPLICAS", value: '"0"', fix: MUST_BE_NUMBER(1, 100) },
+  ),
+  setting(
+    "APP_REPLICAS in words",
+    { DEPLOY_TARGET: "swarm", APP_REPLICAS: "two" },
+    { field: "APP_REPLICAS", value: '"two"', fix: MUST_BE_NUMBER(1, 100) },
+  ),
+  setting(
+    "SWARM_PUBLISH_MODE mesh",
+    { DEPLOY_TARGET: "swarm", SWARM_PUBLISH_MODE: "mesh" },
+    { field: "SWARM_PUBLISH_MODE", value: '"mesh"', fix: /must be host or ingress/ },
+  ),
+  setting(
+    "SWARM_DATABASE_LABEL with a space",
+    { DEPLOY_TARGET: "swarm", SWARM_DATABASE_LABEL: "bad label!" },
+    { field: "SWARM_DATABASE_LABEL", value: '"bad label!"', fix: /must be a node label key/ },
+  ),
+  setting(
+    "DJANGO_MEDIA_URL on a swarm",
+    { DEPLOY_TARGET: "swarm", DJANGO_MEDIA_URL: "/media/" },
+    {
+      field: "DJANGO_MEDIA_URL",
+      value: '"/media/"',
+      fix: /set DJANGO_MEDIA_URL=off and keep uploads in object storage/,
+    },
+  ),
+  setting(
+    "ENTRY_POINT both",
+    { ENTRY_POINT: "both" },
+    { field: "ENTRY_POINT", value: '"both"', fix: /must be own or shared/ },
+  ),
+  setting(
+    "SHARED_HTTP_PORT out of range",
+    { ENTRY_POINT: "shared", DOMAIN: "dev.example.com", SHARED_HTTP_PORT: "70000" },
+    { field: "SHARED_HTTP_PORT", value: '"70000"', fix: MUST_BE_NUMBER(1, 65535) },
+  ),
+  setting(
+    "SHARED_BIND_ADDRESS as a host name",
+    { ENTRY_POINT: "shared", DOMAIN: "dev.example.com", SHARED_BIND_ADDRESS: "my-host" },
+    { field: "SHARED_BIND_ADDRESS", value: '"my-host"', fix: /must be an IP address of the Docker host/ },
+  ),
+  setting(
+    "DJANGO_PROJECT_DIR that does not exist",
+    { DJANGO_PROJECT_DIR: "/nonexistent/project" },
+    {
+      field: "DJANGO_PROJECT_DIR",
+      value: '"/nonexistent/project"',
+      fix: /point it at the directory that holds the project's manage.py/,
+    },
+  ),
+  setting(
+    "DJANGO_DOCKERFILE naming nothing",
+    { DJANGO_DOCKERFILE: "maybe" },
+    {
+      field: "DJANGO_DOCKERFILE",
+      value: '"maybe"',
+      fix: /must be auto, stack, project, or the path of a Dockerfile/,
+    },
+  ),
+  setting(
+    "APP_MIGRATE_TIMEOUT 0",
+    { APP_MIGRATE_TIMEOUT: "0" },
+    { field: "APP_MIGRATE_TIMEOUT", value: '"0"', fix: MUST_BE_NUMBER(10, 86400) },
+  ),
+  setting(
+    "APP_HEALTH_PATH without its slash",
+    { APP_HEALTH_PATH: "healthz" },
+    { field: "APP_HEALTH_PATH", value: '"healthz"', fix: /must be a URL path starting with \// },
+  ),
+  setting(
+    "APP_CONTAINER_PORT out of range",
+    { APP_CONTAINER_PORT: "99999" },
+    { field: "APP_CONTAINER_PORT", value: '"99999"', fix: MUST_BE_NUMBER(1, 65535) },
+  ),
+  settingOk("APP_REPLICAS on the engine target (warned, no effect)", { APP_REPLICAS: "3" }, (o) => {
+    warned(o, /APP_REPLICAS has no effect for environment "dev": it applies to DEPLOY_TARGET=swarm only/);
+    assert.strictEqual(stack(o, "dev").swarm, undefined);
+  }),
   settingOk("TLS_MODE without DOMAIN (warned, no effect)", { TLS_MODE: "internal" }, (o) => {
     warned(o, /TLS_MODE has no effect without DOMAIN/);
     assert.strictEqual(stack(o, "dev").proxy.domain, undefined);
