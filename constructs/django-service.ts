@@ -319,20 +319,12 @@ export class DjangoService extends Construct {
 
     // a project's own image runs as it was built (its own writable paths), as the user that owns
     // the secret files; the stack's images on a read-only root
-    const hardened = {
-      image: props.image.imageId,
-      user: `${DjangoImageContract.uid}:${DjangoImageContract.gid}`,
-      ...(custom
-        ? {}
-        : {
-            readOnly: true,
-            tmpfs: Object.fromEntries(
-              DjangoImageContract.writablePaths.map((p) => [p, "rw,nosuid,nodev,noexec,size=64m"]),
-            ),
-          }),
-      ...dropPrivileges(),
-      ...memoryLimits(memoryMb),
-    } satisfies Partial<ContainerConfig>;
+    const hardened = hardenedApp(
+      props.image.imageId,
+      `${DjangoImageContract.uid}:${DjangoImageContract.gid}`,
+      custom !== undefined,
+      memoryMb,
+    );
     // each container mounts only its own secrets: the migrations' files hold the owner's password
     const mounts = (volumeName: string) => [
       { volumeName, containerPath: SecretsMount.appDir, readOnly: true },
@@ -552,4 +544,26 @@ export function djangoEnvironment(
     [DjangoEnv.GUNICORN_WORKERS]: String(s.workers ?? 2),
     [DjangoEnv.GUNICORN_THREADS]: String(s.threads ?? 4),
   };
+}
+
+/**
+ * How a container of the app's image runs, serving or one-shot, on the engine or beside a swarm:
+ * the stack's images on a read-only root with tmpfs where they write; a project's own image as it
+ * was built (its own writable paths); no privileges; the memory limit.
+ */
+export function hardenedApp(imageId: string, user: string, ownImage: boolean, memoryMb: number) {
+  return {
+    image: imageId,
+    user,
+    ...(ownImage
+      ? {}
+      : {
+          readOnly: true,
+          tmpfs: Object.fromEntries(
+            DjangoImageContract.writablePaths.map((p) => [p, "rw,nosuid,nodev,noexec,size=64m"]),
+          ),
+        }),
+    ...dropPrivileges(),
+    ...memoryLimits(memoryMb),
+  } satisfies Partial<ContainerConfig>;
 }

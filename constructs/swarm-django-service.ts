@@ -2,20 +2,14 @@ import { Construct } from "constructs";
 import { Fn, TerraformLocal } from "cdktf";
 import { Container } from "@cdktf/provider-docker/lib/container";
 import { Service, ServiceTaskSpecContainerSpecHealthcheck } from "@cdktf/provider-docker/lib/service";
-import {
-  cpusProblem,
-  dropPrivileges,
-  labelsFor,
-  limitCpus,
-  memoryLimits,
-  oneShot,
-} from "./container-options";
+import { cpusProblem, labelsFor, limitCpus, oneShot } from "./container-options";
 import { DjangoEnv, DjangoImageContract, SecretsMount, fileVariant } from "./contracts";
 import { DjangoImage } from "./django-image";
 import {
   CustomRuntime,
   DjangoSettings,
   djangoEnvironment,
+  hardenedApp,
   httpProbe,
   probeHost,
   projectEnvironment,
@@ -242,18 +236,7 @@ export class SwarmDjangoService extends Construct {
     if (migrateCommand) {
       this.migrate = new Container(this, "Migrate", {
         name: `${props.namePrefix}-migrate-${this.release}`,
-        image: props.image.imageId,
-        user,
-        ...(custom
-          ? {}
-          : {
-              readOnly: true,
-              tmpfs: Object.fromEntries(
-                DjangoImageContract.writablePaths.map((p) => [p, "rw,nosuid,nodev,noexec,size=64m"]),
-              ),
-            }),
-        ...dropPrivileges(),
-        ...memoryLimits(memoryMb),
+        ...hardenedApp(props.image.imageId, user, custom !== undefined, memoryMb),
         env: Object.entries(migrateEnv).map(([k, v]) => `${k}=${v}`),
         volumes: [
           { volumeName: props.migrateVolume ?? "", containerPath: SecretsMount.appDir, readOnly: true },

@@ -11,7 +11,16 @@ import * as path from "path";
 import { parseDotenv } from "../config/dotenv";
 import { readSmallFile } from "../config/files";
 import { Command, parseArgs, usage } from "./cli/args";
-import { Context, deploy, destroy, diff, output, printTimings, rollback } from "./cli/commands";
+import {
+  Context,
+  deploy,
+  destroy,
+  diff,
+  output,
+  printTimings,
+  rollback,
+  savedPlansProblem,
+} from "./cli/commands";
 import { ENTRY, ENTRY_COMMANDS } from "./cli/entry";
 import { CommandFailed } from "./cli/errors";
 import { backup, logs, manage, pgUpgrade, restore, status } from "./cli/day2";
@@ -69,6 +78,11 @@ async function main(argv: string[]): Promise<number> {
     line(
       red(`error: ${command} asks before applying, and there is no terminal to ask at; add --auto-approve`),
     );
+    return 2;
+  }
+  const savedPlansWrong = options.savedPlans ? savedPlansProblem(options.savedPlans) : undefined;
+  if (savedPlansWrong) {
+    line(red(`error: ${savedPlansWrong}`));
     return 2;
   }
 

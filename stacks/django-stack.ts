@@ -73,21 +73,11 @@ export class DjangoStack extends TerraformStack {
       proxyFiles: tls,
     });
     this.database = new PostgresDatabase(this, "Database", {
-      name: `${prefix}-db`,
-      // the names of the first release: the data volume holds the deployed data
-      dataVolumeName: `${prefix}-pgdata`,
-      socketVolumeName: `${prefix}-pgsocket`,
+      ...databaseSettingsOf(config),
       network: this.network.backend,
       secrets: this.secrets,
       password,
       appPassword,
-      image: config.database.image,
-      alias: config.database.host,
-      port: config.database.port,
-      databaseName: config.database.name,
-      username: config.database.username,
-      memoryMb: config.database.memoryMb,
-      cpus: config.database.cpus,
       deleteDataOnDestroy: config.database.deleteDataOnDestroy,
     });
     // Until the secrets volume was split per reader, one volume held them all. The release stack's
@@ -166,6 +156,24 @@ export class DjangoStack extends TerraformStack {
  * `<project>/<outdir>/stacks/<stack>`, where terraform runs. Relative, so the synthesized JSON is
  * the same on every machine.
  */
+/** The database's names and settings, the same on the engine and on a swarm. */
+export function databaseSettingsOf(config: StackConfig) {
+  const prefix = config.namePrefix;
+  return {
+    name: `${prefix}-db`,
+    // the names of the first release: the data volume holds the deployed data
+    dataVolumeName: `${prefix}-pgdata`,
+    socketVolumeName: `${prefix}-pgsocket`,
+    image: config.database.image,
+    alias: config.database.host,
+    port: config.database.port,
+    databaseName: config.database.name,
+    username: config.database.username,
+    memoryMb: config.database.memoryMb,
+    cpus: config.database.cpus,
+  };
+}
+
 /** An environment's secret files, as the constructs take them. */
 export interface EnvironmentSecretFiles {
   readonly secretKey: SecretFile;

@@ -14,7 +14,7 @@ import {
   SwarmSecrets,
   addPolicyChecks,
 } from "../constructs";
-import { EnvironmentSecretFiles, fromStackDir, secretFilesOf } from "./django-stack";
+import { EnvironmentSecretFiles, databaseSettingsOf, fromStackDir, secretFilesOf } from "./django-stack";
 import { addDockerProvider } from "./provider";
 import { addStateBackend } from "./state-backend";
 
@@ -82,20 +82,11 @@ export class SwarmStack extends TerraformStack {
       idDir: fromStack(`${outdir}/${SWARM_SECRET_IDS}`),
     });
     this.database = new SwarmDatabase(this, "Database", {
-      name: `${prefix}-db`,
-      dataVolumeName: `${prefix}-pgdata`,
-      socketVolumeName: `${prefix}-pgsocket`,
+      ...databaseSettingsOf(config),
       network: this.network.backend,
       secrets: this.swarmSecrets,
       password,
       appPassword,
-      image: config.database.image,
-      alias: config.database.host,
-      port: config.database.port,
-      databaseName: config.database.name,
-      username: config.database.username,
-      memoryMb: config.database.memoryMb,
-      cpus: config.database.cpus,
       nodeLabel: this.swarm.databaseLabel,
     });
 

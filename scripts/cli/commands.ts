@@ -470,6 +470,14 @@ function removeRetiredVolumes(ctx: Context, environment: string): void {
   }
 }
 
+/** What is wrong with the folder `--saved-plans` names, if anything (checked before any synth). */
+export function savedPlansProblem(dir: string): string | undefined {
+  const folder = path.resolve(dir);
+  return fs.existsSync(folder) && fs.statSync(folder).isDirectory()
+    ? undefined
+    : `--saved-plans ${dir} is not a folder; give the folder \`npm run plan:pr\` wrote (PLAN_OUT_DIR, default cdktf.out/plans)`;
+}
+
 /**
  * `deploy --saved-plans <dir>`: the plans `npm run plan:pr` saved for both stacks, to be applied
  * as they are. Every stack is checked before anything is applied: the configuration synthesized
@@ -477,13 +485,9 @@ function removeRetiredVolumes(ctx: Context, environment: string): void {
  * Otherwise nothing is applied, and the deploy exits 3 naming the stack and why.
  */
 async function savedPlans(ctx: Context, environment: string, dir: string): Promise<Plan[]> {
+  const problem = savedPlansProblem(dir);
+  if (problem) throw new CommandFailed(problem, 2);
   const folder = path.resolve(dir);
-  if (!fs.existsSync(folder) || !fs.statSync(folder).isDirectory()) {
-    throw new CommandFailed(
-      `--saved-plans ${dir} is not a folder; give the folder \`npm run plan:pr\` wrote (PLAN_OUT_DIR, default cdktf.out/plans)`,
-      2,
-    );
-  }
   const checked = [];
   for (const stack of [environment, appStack(environment)]) {
     let saved;

@@ -7,7 +7,8 @@ import * as path from "path";
 
 export class LockHeld extends Error {}
 
-function alive(pid: number): boolean {
+/** Whether a process with this pid exists (ours to signal or not). */
+export function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

@@ -7,6 +7,7 @@ import { ChildProcess, spawn } from "child_process";
 import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
+import { alive } from "./lock";
 
 export interface TerraformRun {
   readonly code: number;
@@ -39,15 +40,6 @@ const RUN_FILES = {
   out: ".django-cdktf-run.out",
   err: ".django-cdktf-run.err",
 };
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
 
 /**
  * A Terraform run in `dir` left by a CLI that died (SIGKILL, a closed laptop, a killed CI job)

@@ -12,10 +12,10 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { execDocker, execDockerOk, removeDockerObjects } from "../../scripts/lib/docker";
-import { PollResult, httpStatus, startPolling } from "../../scripts/lib/http";
+import { httpStatus, startPolling } from "../../scripts/lib/http";
 import { run } from "../../scripts/lib/process";
 import { Project, Toolchain, detectToolchain, freePort } from "../../scripts/lib/sandbox";
-import { expectSuccess, standInProject } from "../support/e2e";
+import { expectSuccess, standInProject, editFile, underLoad as underLoadOf } from "../support/e2e";
 
 jest.setTimeout(20 * 60_000);
 
@@ -72,26 +72,9 @@ function expectNoStrays(): void {
   });
 }
 
-/** Runs a deploy (or any CLI command) while polling; returns its result and the polling's. */
-async function underLoad(
-  command: string,
-  args: string[] = ["--auto-approve"],
-  extraEnv: Record<string, string> = {},
-) {
-  const poll = startPolling(url);
-  const result = await project.cli(command, args, extraEnv);
-  // a little longer: the previous release is stopped at the very end
-  await new Promise((r) => setTimeout(r, 1500));
-  const polled: PollResult = await poll.stop();
-  return { result, polled };
-}
-
-function edit(file: string, text: string): () => void {
-  const abs = project.path(file);
-  const before = fs.readFileSync(abs, "utf8");
-  fs.appendFileSync(abs, text);
-  return () => fs.writeFileSync(abs, before);
-}
+const underLoad = (command: string, args?: string[], extraEnv?: Record<string, string>) =>
+  underLoadOf(project, url, command, args, extraEnv);
+const edit = (file: string, text: string) => editFile(project, file, text);
 
 describe("releases on a real engine, under a polling client", () => {
   step("a code redeploy drops no request", async () => {

@@ -10,7 +10,7 @@
  */
 import * as fs from "fs";
 import { execDocker, execDockerOk, removeDockerObjects } from "../../scripts/lib/docker";
-import { PollResult, httpStatus, startPolling } from "../../scripts/lib/http";
+import { httpStatus } from "../../scripts/lib/http";
 import { Project, Toolchain, detectToolchain } from "../../scripts/lib/sandbox";
 import {
   SwarmUse,
@@ -20,7 +20,7 @@ import {
   runningImages,
   useSwarm,
 } from "../../scripts/lib/swarm";
-import { expectSuccess, psql, standInProject } from "../support/e2e";
+import { expectSuccess, psql, standInProject, editFile, underLoad as underLoadOf } from "../support/e2e";
 
 jest.setTimeout(30 * 60_000);
 
@@ -69,21 +69,9 @@ afterAll(async () => {
   }
 });
 
-async function underLoad(command: string, args: string[] = ["--auto-approve"]) {
-  const poll = startPolling(url);
-  const result = await project.cli(command, args);
-  // a little longer: the previous tasks stop at the very end
-  await new Promise((r) => setTimeout(r, 1500));
-  const polled: PollResult = await poll.stop();
-  return { result, polled };
-}
-
-function edit(file: string, text: string): () => void {
-  const abs = project.path(file);
-  const before = fs.readFileSync(abs, "utf8");
-  fs.appendFileSync(abs, text);
-  return () => fs.writeFileSync(abs, before);
-}
+const underLoad = (command: string, args?: string[], extraEnv?: Record<string, string>) =>
+  underLoadOf(project, url, command, args, extraEnv);
+const edit = (file: string, text: string) => editFile(project, file, text);
 
 describe("DEPLOY_TARGET=swarm on a single-node swarm", () => {
   step("deploy: 2 running app tasks behind the proxy, and / answers 200", async () => {

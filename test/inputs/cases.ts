@@ -1640,6 +1640,18 @@ const CONSTRUCT_PROPS: Case[] = [
 
 const PROCESS_CASES: ProcessCase[] = [
   {
+    path: "CLI argument",
+    name: "CLI: deploy dev --auto-approve --saved-plans naming no folder (refused before any synth)",
+    argv: ["deploy", "dev", "--auto-approve", "--saved-plans", "no-such-plans"],
+    exitCode: 2,
+    refused: {
+      field: "--saved-plans",
+      value: "no-such-plans",
+      fix: /give the folder `npm run plan:pr` wrote/,
+    },
+    withinMs: 30_000,
+  },
+  {
     path: ".env file",
     name: "CLI: synth with .env a named pipe (was a hang)",
     argv: ["synth", "dev"],

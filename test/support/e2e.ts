@@ -1,7 +1,9 @@
 /** Helpers for the end-to-end suites. */
+import * as fs from "fs";
 import { execDocker, standInImages } from "../../scripts/lib/docker";
+import { PollResult, startPolling } from "../../scripts/lib/http";
 import { RunResult } from "../../scripts/lib/process";
-import { freePort } from "../../scripts/lib/sandbox";
+import { Project, freePort } from "../../scripts/lib/sandbox";
 
 /** Fails the test with the tail of the command's output when it did not exit 0. */
 export function expectSuccess(result: RunResult): void {
@@ -38,4 +40,29 @@ export async function standInProject(
       ...extra,
     },
   };
+}
+
+/**
+ * Runs a CLI command (a deploy by default) while a client polls `url`; returns its result and the
+ * polling's. Polls a little longer: the previous release (or tasks) stop at the very end.
+ */
+export async function underLoad(
+  project: Project,
+  url: string,
+  command: string,
+  args: string[] = ["--auto-approve"],
+  extraEnv: Record<string, string> = {},
+): Promise<{ result: RunResult; polled: PollResult }> {
+  const poll = startPolling(url);
+  const result = await project.cli(command, args, extraEnv);
+  await new Promise((r) => setTimeout(r, 1500));
+  return { result, polled: await poll.stop() };
+}
+
+/** Appends `text` to a file of the project; returns what puts the file back. */
+export function editFile(project: Project, file: string, text: string): () => void {
+  const abs = project.path(file);
+  const before = fs.readFileSync(abs, "utf8");
+  fs.appendFileSync(abs, text);
+  return () => fs.writeFileSync(abs, before);
 }
