@@ -58,7 +58,7 @@ export type { MediaVolumeProps } from "./media-volume";
 export type { Role } from "./labels";
 export { addPolicyChecks } from "./policy";
 export { PostgresDatabase } from "./postgres-database";
-export type { DatabaseConnection, PostgresDatabaseProps } from "./postgres-database";
+export type { DatabaseConnection, PostgresDatabaseProps, PostgresServerProps } from "./postgres-database";
 export { ProxyRoute } from "./proxy-route";
 export type { ProxyRouteProps } from "./proxy-route";
 export { RemovedBlocks } from "./removed-blocks";

@@ -29,7 +29,31 @@ import {
   wholeNumberProblem,
 } from "./validation";
 
-export interface PostgresDatabaseProps {
+/** The server's settings, the same on the engine (`PostgresDatabase`) and on a swarm (`SwarmDatabase`). */
+export interface PostgresServerProps {
+  /** Name of the role of `appPassword`. @default `<username>_app` */
+  readonly appUsername?: string;
+  /** Image to run; a tag or digest is required. @default "postgres:17" */
+  readonly image?: string;
+  /** Extra name the app resolves the database by on `network`. @default none: the container's or service's name */
+  readonly alias?: string;
+  /** Port inside the private network. @default 5432 */
+  readonly port?: number;
+  /** Database created on first start. @default "django" */
+  readonly databaseName?: string;
+  /** Role created on first start; owns the database. @default "django" */
+  readonly username?: string;
+  /** Memory limit in MiB. @default 512 */
+  readonly memoryMb?: number;
+  /** CPU limit, in CPUs. @default 1 */
+  readonly cpus?: number;
+  /** Named volume holding the data (on a swarm, local to the database's node). @default `<name>-data` */
+  readonly dataVolumeName?: string;
+  /** Named volume holding the server's unix socket. @default `<name>-socket` */
+  readonly socketVolumeName?: string;
+}
+
+export interface PostgresDatabaseProps extends PostgresServerProps {
   /** Docker name of the container; the other objects are named after it unless given below. */
   readonly name: string;
   /** The private network the app reaches the database on. */
@@ -43,26 +67,6 @@ export interface PostgresDatabaseProps {
    * for the serving app: one of `secrets`' `databaseFiles`. @default none: clients use the owner
    */
   readonly appPassword?: SecretFile;
-  /** Name of that role. @default `<username>_app` */
-  readonly appUsername?: string;
-  /** Image to run; a tag or digest is required. @default "postgres:17" */
-  readonly image?: string;
-  /** Extra name the app resolves the database by on `network`. @default none: the container name */
-  readonly alias?: string;
-  /** Port inside the private network. @default 5432 */
-  readonly port?: number;
-  /** Database created on first start. @default "django" */
-  readonly databaseName?: string;
-  /** Role created on first start; owns the database. @default "django" */
-  readonly username?: string;
-  /** Memory limit in MiB. @default 512 */
-  readonly memoryMb?: number;
-  /** CPU limit, in CPUs. @default 1 */
-  readonly cpus?: number;
-  /** Named volume holding the data. @default `<name>-data` */
-  readonly dataVolumeName?: string;
-  /** Named volume holding the server's unix socket. @default `<name>-socket` */
-  readonly socketVolumeName?: string;
   /**
    * Delete the data volume when the stack is destroyed. Off, the volume is referenced by name
    * only, so no Terraform operation can delete it. @default false

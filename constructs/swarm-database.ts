@@ -3,7 +3,7 @@ import { Network } from "@cdktf/provider-docker/lib/network";
 import { Service } from "@cdktf/provider-docker/lib/service";
 import { ADMIN_ROLE, PostgresImageContract } from "./contracts";
 import { databaseRolesScript } from "./database-roles";
-import { DatabaseConnection, serverChecks } from "./postgres-database";
+import { DatabaseConnection, PostgresServerProps, serverChecks } from "./postgres-database";
 import { SecretFile } from "./secrets";
 import {
   alwaysRestart,
@@ -21,7 +21,7 @@ import {
 import { SwarmSecrets } from "./swarm-secrets";
 import { dockerNameProblem, validateProps, wholeNumberProblem } from "./validation";
 
-export interface SwarmDatabaseProps {
+export interface SwarmDatabaseProps extends PostgresServerProps {
   /** Name of the service; the roles one-shot is `<name>-roles`. */
   readonly name: string;
   /** The internal overlay network the app reaches the database on. */
@@ -32,26 +32,6 @@ export interface SwarmDatabaseProps {
   readonly password: SecretFile;
   /** The password of the data-access-only role of the serving app. @default none: clients use the owner */
   readonly appPassword?: SecretFile;
-  /** Name of that role. @default `<username>_app` */
-  readonly appUsername?: string;
-  /** Image to run; a tag or digest is required. @default "postgres:17" */
-  readonly image?: string;
-  /** Extra name the app resolves the database by. @default none: the service name */
-  readonly alias?: string;
-  /** @default 5432 */
-  readonly port?: number;
-  /** @default "django" */
-  readonly databaseName?: string;
-  /** @default "django" */
-  readonly username?: string;
-  /** @default 512 */
-  readonly memoryMb?: number;
-  /** @default 1 */
-  readonly cpus?: number;
-  /** Named volume holding the data, local to the database's node. @default `<name>-data` */
-  readonly dataVolumeName?: string;
-  /** Named volume holding the server's unix socket. @default `<name>-socket` */
-  readonly socketVolumeName?: string;
   /**
    * The node label (set to `true`) that places the database: its data volume is local to that
    * node, so exactly one node may carry it. @default "django-cdktf.database"
