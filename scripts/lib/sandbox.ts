@@ -35,15 +35,20 @@ export const COPIED = [
 ];
 const NOT_COPIED = new Set([".venv", "__pycache__", "staticfiles", "node_modules", ".pytest_cache"]);
 
+/** The names by which a CI runner marks its jobs; the project reads them (a key is required in CI). */
+const CI_MARKERS = /^(CI|CONTINUOUS_INTEGRATION|GITHUB_.*|RUNNER_.*)$/;
+
 /**
  * The process environment without this machine's own settings for the project (every name in
- * config/settings.ts, its NAME__<ENV> forms, and our prefixes), so a copy sees only its `.env`.
+ * config/settings.ts, its NAME__<ENV> forms, and our prefixes) and without a CI runner's markers,
+ * so a copy sees only its `.env` and behaves as on a workstation, whether the suite runs on a
+ * laptop or in CI. A test of CI behaviour sets the markers itself.
  */
 export function withoutProjectSettings(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   const names = new Set(SETTINGS.map((s) => s.name));
   const ours = (key: string) => {
     const base = key.replace(/__[A-Z0-9_]+$/, "");
-    return names.has(base) || OWN_PREFIXES.some((p) => base.startsWith(p));
+    return names.has(base) || OWN_PREFIXES.some((p) => base.startsWith(p)) || CI_MARKERS.test(key);
   };
   return Object.fromEntries(Object.entries(env).filter(([key]) => !ours(key)));
 }
