@@ -109,7 +109,7 @@ export function loadConfig(
     ok: true,
     config: built.config,
     secrets: secrets.secrets,
-    warnings: [...fileWarnings, ...built.warnings],
+    warnings: [...fileWarnings, ...built.warnings, ...secrets.warnings],
     notes: secrets.notes,
   };
 }

@@ -9,7 +9,8 @@
  *
  * The revision is an HMAC of the value under a per-install random key (`<SECRETS_DIR>/.hash-key`,
  * never in the state), so the state alone cannot confirm a guessed password, and the same password
- * gives different revisions in two installs. In CI the key comes from SECRETS_HASH_KEY.
+ * gives different revisions in two installs. In CI the key comes from SECRETS_HASH_KEY (without it,
+ * one is made with a warning).
  */
 import { createHmac, randomBytes } from "crypto";
 import * as fs from "fs";
@@ -54,6 +55,7 @@ export type MaterializeResult =
       readonly ok: true;
       readonly secrets: Readonly<Record<string, EnvironmentSecrets>>;
       readonly notes: readonly string[];
+      readonly warnings: readonly string[];
     }
   | { readonly ok: false; readonly errors: readonly string[] };
 
@@ -158,12 +160,17 @@ export function secretsDirProblems(
   return problems;
 }
 
-/** This install's key for the revisions: read, or made once on a workstation; required in CI. */
+/**
+ * This install's key for the revisions: given (SECRETS_HASH_KEY), read, or made once and kept in
+ * the secrets directory; made in CI too, with a warning, since a runner may not keep it.
+ */
 export function hashKey(
   rootDir: string,
   secretsDir: string,
   env: Readonly<Record<string, string | undefined>>,
-): { key: Buffer; note?: string; write?: { abs: string; value: string } } | { error: string } {
+):
+  | { key: Buffer; note?: string; warning?: string; write?: { abs: string; value: string } }
+  | { error: string } {
   const given = env.SECRETS_HASH_KEY;
   if (given !== undefined && given !== "") {
     if (given.length < 32) {
@@ -191,17 +198,18 @@ export function hashKey(
     }
     return { key: Buffer.from(stored, "utf8") };
   }
-  if (inCi(env)) {
-    return {
-      error:
-        "SECRETS_HASH_KEY must be set in CI: the key of the secrets' revisions, kept as a secret like the others (openssl rand -hex 32). A runner must never make a fresh one, or every deploy would replace every container",
-    };
-  }
   // written with the secret files, only when everything else is valid
   const key = randomBytes(32).toString("hex");
+  const made = `made this install's secret hash key in ${path.relative(rootDir, file)}`;
   return {
     key: Buffer.from(key, "utf8"),
-    note: `made this install's secret hash key in ${path.relative(rootDir, file)}`,
+    // a runner whose checkout is not kept makes a new key at each run: every deploy is then a new
+    // release (safe, but never a no-op) and every plan shows the app replaced
+    ...(inCi(env)
+      ? {
+          warning: `SECRETS_HASH_KEY is not set in CI: ${made}. Where the runner does not keep it, the next run makes another, and every deploy then starts a new release and every plan shows the app replaced; keep the key as a CI secret (openssl rand -hex 32) and pass it as SECRETS_HASH_KEY`,
+        }
+      : { note: made }),
     write: { abs: file, value: key },
   };
 }
@@ -404,7 +412,7 @@ export function materializeSecrets(
   const secrets = Object.fromEntries(
     Object.entries(result).map(([e, s]) => [e, { ...s, appVariables: appVariables[e] ?? {} }]),
   ) as unknown as Record<string, EnvironmentSecrets>;
-  return { ok: true, secrets, notes };
+  return { ok: true, secrets, notes, warnings: hashed.warning ? [hashed.warning] : [] };
 }
 
 function readOwner(rootDir: string, stored: StoredSecret | undefined): string | undefined {

@@ -356,7 +356,7 @@ export const SETTINGS: readonly SettingSpec[] = [
     shown: "made once in SECRETS_DIR",
     secret: true,
     description:
-      "Key of the secrets' revisions in the state (an HMAC, so the state cannot confirm a guessed password). Made once per install in SECRETS_DIR/.hash-key; required in CI (a secret like the others: `openssl rand -hex 32`), where it must never change.",
+      "Key of the secrets' revisions in the state (an HMAC, so the state cannot confirm a guessed password). Made once per install in SECRETS_DIR/.hash-key. In CI give it as a secret like the others (`openssl rand -hex 32`) that never changes: without it a run makes one and warns, and a runner that does not keep its checkout makes a new one each time (every deploy a new release, every plan the app replaced).",
   },
   {
     name: "TF_BACKEND",

@@ -120,6 +120,25 @@ describe("secret files", () => {
     ]);
   });
 
+  it("in CI without SECRETS_HASH_KEY makes the key once with a warning, then uses the kept one; a given key wins", () => {
+    const first = materializeSecrets(config({}), root, { CI: "true" });
+    if (!first.ok) throw new Error(first.errors.join());
+    expect(first.warnings).toEqual([
+      expect.stringMatching(
+        /^SECRETS_HASH_KEY is not set in CI: made this install's secret hash key in \.secrets\/\.hash-key\..*keep the key as a CI secret/,
+      ),
+    ]);
+    // a runner that keeps its checkout keeps its key: the same revisions, no warning
+    const kept = materializeSecrets(config({}), root, { GITHUB_ACTIONS: "true" });
+    if (!kept.ok) throw new Error(kept.errors.join());
+    expect(kept.warnings).toEqual([]);
+    expect(kept.secrets.dev).toEqual(first.secrets.dev);
+    const given = materializeSecrets(config({}), root, { CI: "true", SECRETS_HASH_KEY: "g".repeat(64) });
+    if (!given.ok) throw new Error(given.errors.join());
+    expect(given.warnings).toEqual([]);
+    expect(given.secrets.dev.databasePassword.revision).not.toBe(first.secrets.dev.databasePassword.revision);
+  });
+
   it("derives revisions that reveal nothing obvious and change with the value", () => {
     const key = Buffer.from("k".repeat(64));
     expect(secretRevision(key, "database_password", "x")).toMatch(/^[0-9a-f]{32}$/);
