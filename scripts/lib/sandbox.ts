@@ -35,7 +35,7 @@ export const COPIED = [
 ];
 const NOT_COPIED = new Set([".venv", "__pycache__", "staticfiles", "node_modules", ".pytest_cache"]);
 
-/** The names by which a CI runner marks its jobs; the project reads them (a key is required in CI). */
+/** The names by which a CI runner marks its jobs (the project warns in CI when SECRETS_HASH_KEY is missing). */
 const CI_MARKERS = /^(CI|CONTINUOUS_INTEGRATION|GITHUB_.*|RUNNER_.*)$/;
 
 /**
