@@ -3,6 +3,8 @@
  * running proxy through its admin socket, so a change here reloads Caddy without a restart.
  */
 
+import { DjangoImageContract } from "./contracts";
+
 /** How the proxy gets certificates when it serves a domain. */
 export type TlsConfig =
   /** Automatic certificates from an ACME CA (Let's Encrypt by default); needs ports 80/443 reachable. */
@@ -86,8 +88,9 @@ function siteBlock(site: CaddySite): string[] {
       : []),
     `\t\t\ttransport http {`,
     `\t\t\t\tdial_timeout 3s`,
-    // idle connections to a replaced release close soon, so it drains and stops quickly
-    `\t\t\t\tkeepalive 3s`,
+    // idle connections close soon (a replaced release drains and stops quickly), and before the
+    // app's own keep-alive ends, so no request is sent on a connection the app is closing
+    `\t\t\t\tkeepalive ${DjangoImageContract.proxyKeepaliveSeconds}s`,
     `\t\t\t}`,
     `\t\t}`,
     `\t}`,

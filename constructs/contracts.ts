@@ -58,6 +58,14 @@ export const DjangoImageContract = {
   readinessPath: "/readyz",
   /** Seconds gunicorn waits for requests in flight after SIGTERM (GUNICORN_GRACEFUL_TIMEOUT default). */
   gracefulTimeoutSeconds: 20,
+  /**
+   * Seconds gunicorn keeps an idle connection open. Longer than the proxy keeps one to it
+   * (`proxyKeepaliveSeconds`), so the proxy, not gunicorn, closes an idle connection: the proxy
+   * never sends a request on a connection gunicorn is closing (a POST there would fail with 502).
+   */
+  keepaliveSeconds: 5,
+  /** Seconds the proxy keeps an idle connection to the app open; shorter than `keepaliveSeconds`. */
+  proxyKeepaliveSeconds: 3,
   /** Seconds the `migrate` command may run before it stops the migrations and exits 124. */
   migrateTimeoutVariable: "MIGRATE_TIMEOUT_SECONDS",
   /** The label a Dockerfile declares to say it keeps this contract (django-app's and the stack's do). */

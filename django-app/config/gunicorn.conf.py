@@ -23,6 +23,9 @@ graceful_timeout = _env.graceful_timeout
 # Load the app once in the master: a bad configuration (e.g. no secret key) stops the start with one
 # clear error instead of workers failing to boot in a loop; workers share the imported code.
 preload_app = True
+# Idle connections stay open longer than the proxy keeps them (3 s, constructs/contracts.ts), so the
+# proxy closes them first and never sends a request on one gunicorn is closing.
+keepalive = 5
 # Worker heartbeat files; /tmp is the one writable path (a tmpfs) when the root filesystem is read-only.
 worker_tmp_dir = "/tmp"
 # gunicornc's control socket would be created under $HOME, which is read-only and unused here.

@@ -17,6 +17,7 @@ import {
 import { docker, mustDocker, prepareEngine } from "../../scripts/lib/docker";
 import { get, statusOf, waitFor } from "../../scripts/lib/http";
 import { RunResult as Result, mustRun } from "../../scripts/lib/process";
+import { idleConnectionKept } from "../support/keepalive";
 import { DJANGO_APP } from "../support/paths";
 
 const MINUTE = 60_000;
@@ -215,6 +216,14 @@ describe("the Django image", () => {
     expect(home.status).toBe(200);
     expect(home.body).toContain("Django on Docker");
     expect((await get(port, "/", "unlisted.example")).status).toBe(400);
+  });
+
+  it("keeps an idle connection open longer than the proxy does, so the proxy closes it first", async () => {
+    expect(DjangoImageContract.keepaliveSeconds).toBeGreaterThan(DjangoImageContract.proxyKeepaliveSeconds);
+    expect(await idleConnectionKept(port, DjangoImageContract.livenessPath)).toEqual({
+      statuses: [200, 200],
+      reused: true,
+    });
   });
 
   it("answers the probes whatever the Host header", async () => {

@@ -20,6 +20,7 @@ import { docker, mustDocker, prepareEngine } from "../../scripts/lib/docker";
 import { get, waitFor } from "../../scripts/lib/http";
 import { mustRun } from "../../scripts/lib/process";
 import { bareStack } from "../support/constructs";
+import { idleConnectionKept } from "../support/keepalive";
 import { REPO } from "../support/paths";
 
 const MINUTE = 60_000;
@@ -253,6 +254,10 @@ describe("a stock `django-admin startproject` with a requirements.txt of Django 
     expect((await get(port, "/readyz")).status).toBe(200);
     expect((await get(port, "/healthz", "unlisted.example")).status).toBe(200);
     expect((await get(port, "/", "unlisted.example")).status).toBe(400);
+  });
+
+  it("keeps an idle connection open longer than the proxy does, so the proxy closes it first", async () => {
+    expect(await idleConnectionKept(port, "/healthz")).toEqual({ statuses: [200, 200], reused: true });
   });
 
   it("keeps every secret and DATABASE_URL out of the image and the container's configuration", async () => {

@@ -2,9 +2,10 @@
 
 The project's own gunicorn.conf.py (beside manage.py), when present, is read first and kept. On top
 of it the stack sets only what its contract needs: the address (0.0.0.0:8000, where the proxy and
-the probes connect), the app when the file names none (``WSGI_APPLICATION``), and, when the file
-leaves them unset, the heartbeat directory (/tmp, the one writable path), the worker count and
-threads (GUNICORN_WORKERS, GUNICORN_THREADS), timeouts and logging to stdout.
+the probes connect), a keep-alive of at least 5 s (longer than the proxy's), the app when the file
+names none (``WSGI_APPLICATION``), and, when the file leaves them unset, the heartbeat directory
+(/tmp, the one writable path), the worker count and threads (GUNICORN_WORKERS, GUNICORN_THREADS),
+timeouts and logging to stdout.
 """
 
 import os
@@ -57,6 +58,11 @@ if _unset("threads"):
     threads = _int("GUNICORN_THREADS", 4)
 if _unset("worker_class") and globals().get("threads", 1) > 1:
     worker_class = "gthread"
+if _unset("keepalive") or not isinstance(globals().get("keepalive"), int) or globals()["keepalive"] < 5:
+    # at least 5 s, longer than the proxy keeps an idle connection (3 s, constructs/contracts.ts): the
+    # proxy closes it first, and never sends a request on a connection gunicorn is closing (a POST
+    # there would fail with 502); a project's longer keep-alive is kept
+    keepalive = 5
 if _unset("worker_tmp_dir"):
     worker_tmp_dir = "/tmp"
 if _unset("preload_app"):

@@ -11,7 +11,7 @@ CONF = KIT / "django_cdktf" / "gunicorn_conf.py"
 SHOW = (
     "import json, runpy; ns = runpy.run_path(%r); "
     "print(json.dumps({k: ns.get(k) for k in ('bind', 'wsgi_app', 'workers', 'threads', 'worker_class', "
-    "'worker_tmp_dir', 'timeout', 'accesslog', 'preload_app', 'on_starting')}, default=lambda v: 'function'))"
+    "'worker_tmp_dir', 'timeout', 'accesslog', 'preload_app', 'on_starting', 'keepalive')}, default=lambda v: 'function'))"
 ) % str(CONF)
 
 
@@ -43,6 +43,15 @@ def test_serves_wsgi_application_on_the_contracts_port(tmp_path):
     assert c["wsgi_app"] == "mysite.wsgi:application"
     assert (c["workers"], c["threads"], c["worker_class"]) == (3, 4, "gthread")
     assert (c["worker_tmp_dir"], c["accesslog"], c["preload_app"]) == ("/tmp", "-", True)
+    assert c["keepalive"] == 5  # longer than the proxy keeps an idle connection (3 s)
+
+
+def test_keeps_idle_connections_longer_than_the_proxy_whatever_the_project_says(tmp_path):
+    p = project(tmp_path)
+    (p / "gunicorn.conf.py").write_text("keepalive = 2\n")
+    assert config(p)["keepalive"] == 5
+    (p / "gunicorn.conf.py").write_text("keepalive = 75\n")
+    assert config(p)["keepalive"] == 75
 
 
 def test_keeps_the_projects_gunicorn_conf_but_its_address(tmp_path):
