@@ -15,7 +15,8 @@ import { disconnectOthers } from "./networks";
 import { CommandFailed } from "./errors";
 import { acquire } from "./lock";
 import { overridesLine, releaseOverrides } from "./overrides";
-import { recoverState } from "./recover";
+import { StateJson, recordedContainerIds, recoverState } from "./recover";
+import { removeUnrecordedContainers } from "./strays";
 import {
   EXIT_SAVED_PLAN_STALE,
   SAVED_PLAN_FILES,
@@ -156,6 +157,8 @@ export async function confirm(question: string): Promise<boolean> {
 
 interface ApplyOutcome {
   readonly ok: boolean;
+  /** When Terraform's apply began (ms since the epoch). */
+  readonly startedAt: number;
   readonly failures: readonly Failure[];
   /** What the apply did, from Terraform's summary. */
   readonly counts?: { readonly add: number; readonly change: number; readonly remove: number };
@@ -311,7 +314,7 @@ export async function apply(ctx: Context, p: Plan, destroying = false): Promise<
     // the interrupted start of the new release is a consequence, not a second failure
     for (const addr of [...errors.keys()]) if (/^App\/Web$/.test(where(addr))) errors.delete(addr);
   }
-  if (run.code === 0 && !failedMigration) return { ok: true, failures, counts };
+  if (run.code === 0 && !failedMigration) return { ok: true, startedAt: applyStarted, failures, counts };
   for (const [addr, messages] of errors) {
     const path = where(addr);
     failures.push({
@@ -332,28 +335,38 @@ export async function apply(ctx: Context, p: Plan, destroying = false): Promise<
       messages: [tail(run.stderr + run.stdout, 30, "")],
     });
   }
-  return { ok: false, failures };
+  return { ok: false, startedAt: applyStarted, failures };
 }
 
-/** Puts the state back to the release still serving, removing what the failed one created. */
-export async function recover(ctx: Context, dir: string, stack: string): Promise<void> {
+/**
+ * Puts the state back to the release still serving, removing what the failed one created. With
+ * `since` (when the apply began), also removes this stack's containers created since then that
+ * Terraform never recorded: an interrupt can cancel the provider while Docker is still creating
+ * one, and such a container would be left stray and block its name for the next deploy.
+ */
+export async function recover(ctx: Context, dir: string, stack: string, since?: number): Promise<void> {
   const pulled = await terraform(ctx.runner, dir, ["state", "pull"]);
-  if (pulled.code !== 0 || pulled.stdout.trim() === "") return;
-  const recovery = recoverState(JSON.parse(pulled.stdout));
-  if (!recovery.state) return;
-  const pushed = await terraform(ctx.runner, dir, ["state", "push", "-"], {
-    input: JSON.stringify(recovery.state),
-  });
-  if (pushed.code !== 0) {
-    line(red(`  could not restore the state of ${stack}: ${pushed.stderr.trim()}`));
-    return;
+  if (pulled.code !== 0) return;
+  const before: StateJson | undefined = pulled.stdout.trim() === "" ? undefined : JSON.parse(pulled.stdout);
+  const recovery = before ? recoverState(before) : { state: undefined, removeContainers: [], notes: [] };
+  let removed = recovery.removeContainers.map((c) => c.name);
+  if (recovery.state) {
+    const pushed = await terraform(ctx.runner, dir, ["state", "push", "-"], {
+      input: JSON.stringify(recovery.state),
+    });
+    if (pushed.code !== 0) {
+      line(red(`  could not restore the state of ${stack}: ${pushed.stderr.trim()}`));
+      return;
+    }
+    for (const c of recovery.removeContainers) execDockerOk(["rm", "-f", c.id]);
   }
-  for (const c of recovery.removeContainers) execDockerOk(["rm", "-f", c.id]);
-  line(
-    dim(
-      `  ${stack}: cleaned up after the failed release (${recovery.removeContainers.map((c) => c.name).join(", ") || "state only"})`,
-    ),
-  );
+  const prefix = namePrefixIn(dir);
+  if (since !== undefined && prefix !== undefined) {
+    const recorded = recordedContainerIds(recovery.state ?? before);
+    removed = [...removed, ...removeUnrecordedContainers(stack, prefix, recorded, since)];
+  }
+  if (recovery.state || removed.length > 0)
+    line(dim(`  ${stack}: cleaned up after the failed release (${removed.join(", ") || "state only"})`));
 }
 
 function report(failure: Failure, dir: string, appUrl: string): void {
@@ -600,7 +613,7 @@ export async function deploy(ctx: Context, environment: string): Promise<void> {
         // the report reads the failed containers' output: before recovery removes them
         if (!ctx.interrupted())
           for (const f of outcome.failures) report(f, p.dir, appUrlOf(ctx, environment));
-        await recover(ctx, p.dir, p.stack);
+        await recover(ctx, p.dir, p.stack, outcome.startedAt);
         if (ctx.interrupted()) {
           line(
             yellow(

@@ -172,7 +172,7 @@ async function applyEntry(ctx: Context, why: string): Promise<void> {
   const outcome = await apply(ctx, p);
   if (!outcome.ok) {
     for (const f of outcome.failures) line(red(`✗ ${ENTRY}: ${f.constructPath}: ${f.messages.join("\n")}`));
-    await recover(ctx, d, ENTRY);
+    await recover(ctx, d, ENTRY, outcome.startedAt);
     if (ctx.interrupted()) throw new CommandFailed("interrupted", 130);
     throw new CommandFailed(
       `the shared entry point could not be updated (${why}); the environments it serves keep their previous routes`,

@@ -113,3 +113,16 @@ export function recoverState(state: StateJson): Recovery {
     notes,
   };
 }
+
+/** The ids of the containers a state records, current and deposed objects alike. */
+export function recordedContainerIds(state: StateJson | undefined): Set<string> {
+  const ids = new Set<string>();
+  for (const resource of state?.resources ?? []) {
+    if (resource.mode !== "managed" || resource.type !== "docker_container") continue;
+    for (const instance of resource.instances) {
+      const id = instance.attributes?.id;
+      if (typeof id === "string" && id !== "") ids.add(id);
+    }
+  }
+  return ids;
+}

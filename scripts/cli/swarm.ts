@@ -747,7 +747,7 @@ export async function deploySwarm(ctx: Context, environment: string): Promise<vo
         if (!outcome.ok) {
           if (!ctx.interrupted())
             report(outcome.failures, watcher.failures, p.dir, url, watcher.stopped, serving(names.web));
-          await recover(ctx, p.dir, p.stack);
+          await recover(ctx, p.dir, p.stack, outcome.startedAt);
           await removeUnrecorded(ctx, p.dir, watcher);
           if (ctx.interrupted()) throw new CommandFailed("interrupted", 130);
           throw new CommandFailed(`${environment}: deploy failed`, 1);
@@ -774,7 +774,7 @@ export async function deploySwarm(ctx: Context, environment: string): Promise<vo
       if (!outcome.ok) {
         if (!ctx.interrupted())
           report(outcome.failures, watcher.failures, p.dir, url, watcher.stopped, wasServing);
-        await recover(ctx, p.dir, p.stack);
+        await recover(ctx, p.dir, p.stack, outcome.startedAt);
         await removeUnrecorded(ctx, p.dir, watcher);
         if (ctx.interrupted()) {
           line(yellow(`${environment}: interrupted; the previous release keeps serving ${url}`));

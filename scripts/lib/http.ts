@@ -86,6 +86,8 @@ export interface PollResult {
   readonly failed: number;
   /** Failures by kind: an HTTP status or an error code, with a count. */
   readonly errors: Readonly<Record<string, number>>;
+  /** The first failures (at most 20): when each request started, in seconds after polling began, and its kind. */
+  readonly failures: readonly string[];
 }
 
 /**
@@ -119,6 +121,8 @@ export function startProbing(
   let ok = 0;
   let failed = 0;
   const errors: Record<string, number> = {};
+  const failures: string[] = [];
+  const began = Date.now();
   const done = (async () => {
     while (running) {
       const started = Date.now();
@@ -127,6 +131,10 @@ export function startProbing(
       else {
         failed++;
         errors[result] = (errors[result] ?? 0) + 1;
+        if (failures.length < 20)
+          failures.push(
+            `${((started - began) / 1000).toFixed(2)} s: ${result} after ${Date.now() - started} ms`,
+          );
       }
       await new Promise((r) => setTimeout(r, Math.max(0, 1000 / perSecond - (Date.now() - started))));
     }
@@ -135,7 +143,7 @@ export function startProbing(
     stop: async () => {
       running = false;
       await done;
-      return { ok, failed, errors };
+      return { ok, failed, errors, failures };
     },
   };
 }

@@ -15,7 +15,13 @@ import { execDocker, execDockerOk, removeDockerObjects } from "../../scripts/lib
 import { httpStatus, startPolling } from "../../scripts/lib/http";
 import { run } from "../../scripts/lib/process";
 import { Project, Toolchain, detectToolchain, freePort } from "../../scripts/lib/sandbox";
-import { expectSuccess, standInProject, editFile, underLoad as underLoadOf } from "../support/e2e";
+import {
+  expectNoDrops,
+  expectSuccess,
+  standInProject,
+  editFile,
+  underLoad as underLoadOf,
+} from "../support/e2e";
 
 jest.setTimeout(20 * 60_000);
 
@@ -62,14 +68,16 @@ function containers(): Record<string, string[]> {
   return byRole;
 }
 
-/** One container per role of the release: nothing left over by a failed or interrupted one. */
-function expectNoStrays(): void {
+/**
+ * One container per role of the release: nothing left over by a failed or interrupted one. On a
+ * failure, the command's output (when given) says what the deploy saw.
+ */
+function expectNoStrays(output?: string): void {
   const c = containers();
-  expect({ web: c.web?.length, migrate: c.migrate?.length, route: c.route?.length }).toEqual({
-    web: 1,
-    migrate: 1,
-    route: 1,
-  });
+  const counts = { web: c.web?.length, migrate: c.migrate?.length, route: c.route?.length };
+  if (output !== undefined && JSON.stringify(counts) !== JSON.stringify({ web: 1, migrate: 1, route: 1 }))
+    throw new Error(`stray containers ${JSON.stringify(c)} after:\n${output.slice(-5000)}`);
+  expect(counts).toEqual({ web: 1, migrate: 1, route: 1 });
 }
 
 const underLoad = (command: string, args?: string[], extraEnv?: Record<string, string>) =>
@@ -85,11 +93,11 @@ describe("releases on a real engine, under a polling client", () => {
     figures.push(
       `code redeploy: ${result.seconds.toFixed(1)} s, ${polled.ok} requests answered, ${polled.failed} failed`,
     );
-    expect(polled).toMatchObject({ failed: 0 });
+    expectNoDrops(polled, prefix);
     expect(polled.ok).toBeGreaterThan(50);
     expect(project.webContainer()).not.toBe(before);
     expect(execDockerOk(["inspect", before])).toBe(false);
-    expectNoStrays();
+    expectNoStrays(result.output);
     restore();
   });
 
@@ -100,11 +108,11 @@ describe("releases on a real engine, under a polling client", () => {
     figures.push(
       `settings redeploy: ${result.seconds.toFixed(1)} s, ${polled.failed} failed of ${polled.ok + polled.failed}`,
     );
-    expect(polled).toMatchObject({ failed: 0 });
+    expectNoDrops(polled, prefix);
     expect(
       execDocker(["inspect", "-f", "{{range .Config.Env}}{{println .}}{{end}}", project.webContainer()]),
     ).toContain("DJANGO_LOGLEVEL=WARNING");
-    expectNoStrays();
+    expectNoStrays(result.output);
   });
 
   step(
@@ -123,8 +131,8 @@ describe("releases on a real engine, under a polling client", () => {
       figures.push(
         `broken app: failed after ${result.seconds.toFixed(1)} s, ${polled.failed} requests failed`,
       );
-      expect(polled).toMatchObject({ failed: 0 });
-      expectNoStrays();
+      expectNoDrops(polled, prefix);
+      expectNoStrays(result.output);
     },
   );
 
@@ -140,8 +148,8 @@ describe("releases on a real engine, under a polling client", () => {
     expect(result.code).toBe(1);
     expect(result.output).toContain("run the migrations failed");
     expect(result.output).toContain('relation "e2e_missing_table" does not exist');
-    expect(polled).toMatchObject({ failed: 0 });
-    expectNoStrays();
+    expectNoDrops(polled, prefix);
+    expectNoStrays(result.output);
   });
 
   step("a build that fails shows pip's error, and the old release keeps serving", async () => {
@@ -151,8 +159,8 @@ describe("releases on a real engine, under a polling client", () => {
     expect(result.code).toBe(1);
     expect(result.output).toContain("build the app image failed");
     expect(result.output).toMatch(/No matching distribution found for e2e-no-such-package-anywhere/);
-    expect(polled).toMatchObject({ failed: 0 });
-    expectNoStrays();
+    expectNoDrops(polled, prefix);
+    expectNoStrays(result.output);
   });
 
   step("SIGINT during a deploy leaves the old release serving; the next deploy completes", async () => {
@@ -173,8 +181,8 @@ describe("releases on a real engine, under a polling client", () => {
     const polled = await poll.stop();
     expect(result.code).toBe(130);
     expect(result.output).toContain("the previous release keeps serving");
-    expect(polled).toMatchObject({ failed: 0 });
-    expectNoStrays();
+    expectNoDrops(polled, prefix);
+    expectNoStrays(result.output);
     const next = await project.cli("deploy", ["--auto-approve"]);
     expectSuccess(next);
     expect((await httpStatus(url)).status).toBe(200);
@@ -202,8 +210,8 @@ describe("releases on a real engine, under a polling client", () => {
       const polled = await poll.stop();
       expectSuccess(next);
       expect(next.output).toMatch(/waiting for the Terraform run \(pid \d+\) of an interrupted command/);
-      expect(polled).toMatchObject({ failed: 0 });
-      expectNoStrays();
+      expectNoDrops(polled, prefix);
+      expectNoStrays(next.output);
       expect((await httpStatus(url)).status).toBe(200);
       const diff = await project.cli("diff");
       expectSuccess(diff);
@@ -224,7 +232,7 @@ describe("releases on a real engine, under a polling client", () => {
     expect(result.output).toMatch(/rolling back to \S+:served-\d{8}-\d{6} \(from \S+:src-[0-9a-f]{12}\)/);
     expect(result.output).toContain("use the release's image (no build)");
     expect(result.output).not.toContain("build the app image");
-    expect(polled).toMatchObject({ failed: 0 });
+    expectNoDrops(polled, prefix);
     expect(execDocker(["inspect", "-f", "{{.Config.Image}}", project.webContainer()])).not.toBe(current);
     // only the images of the releases kept (RELEASES_KEPT, 3) remain: none of the failed builds
     const repo = `${prefix}-${STACK}-web`;

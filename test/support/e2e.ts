@@ -59,6 +59,40 @@ export async function underLoad(
   return { result, polled: await poll.stop() };
 }
 
+/**
+ * Fails the test when any polled request failed, saying which kinds, when, and what the proxies of
+ * the containers named `<prefix>-...` logged meanwhile, so that a rare drop can be traced.
+ */
+export function expectNoDrops(polled: PollResult, prefix: string, sinceSeconds = 120): void {
+  if (polled.failed === 0) return;
+  const proxies = execDocker([
+    "ps",
+    "-a",
+    "--filter",
+    `name=${prefix}-`,
+    "--filter",
+    "label=django-cdktf.role=proxy",
+    "--format",
+    "{{.Names}}",
+  ])
+    .split("\n")
+    .filter(Boolean);
+  const logs = proxies.map((name) => {
+    let text: string;
+    try {
+      text = execDocker(["logs", "--since", `${sinceSeconds}s`, name]);
+    } catch (error) {
+      text = String(error);
+    }
+    const lines = text.split("\n").filter((l) => /error|warn/i.test(l));
+    return `${name} (errors and warnings, last ${sinceSeconds} s):\n${lines.slice(-30).join("\n") || "(none)"}`;
+  });
+  throw new Error(
+    `${polled.failed} of ${polled.ok + polled.failed} requests failed: ${JSON.stringify(polled.errors)}\n` +
+      `first failures (seconds after polling began):\n  ${polled.failures.join("\n  ")}\n${logs.join("\n")}`,
+  );
+}
+
 /** Appends `text` to a file of the project; returns what puts the file back. */
 export function editFile(project: Project, file: string, text: string): () => void {
   const abs = project.path(file);

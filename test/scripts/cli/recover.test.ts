@@ -1,4 +1,4 @@
-import { StateJson, recoverState } from "../../../scripts/cli/recover";
+import { StateJson, recordedContainerIds, recoverState } from "../../../scripts/cli/recover";
 
 const container = (name: string, extra: Record<string, unknown> = {}) => ({
   schema_version: 2,
@@ -91,5 +91,35 @@ describe("recovering the state after a failed release", () => {
 
   it("refuses a state format it does not know", () => {
     expect(() => recoverState({ version: 3, serial: 1 })).toThrow(/format version 3/);
+  });
+});
+
+describe("the containers a state records", () => {
+  it("are every docker_container's current and deposed objects, and nothing else", () => {
+    const recorded = recordedContainerIds(
+      state([
+        {
+          mode: "managed",
+          type: "docker_container",
+          name: "App_Web_1",
+          instances: [
+            { ...container("web-new"), status: "tainted" },
+            { ...container("web-old"), deposed: "d" },
+          ],
+        },
+        {
+          mode: "managed",
+          type: "docker_image",
+          name: "AppImage_1",
+          instances: [{ attributes: { id: "img" } }],
+        },
+        { mode: "data", type: "docker_container", name: "Read", instances: [container("read")] },
+      ]),
+    );
+    expect([...recorded].sort()).toEqual(["id-web-new", "id-web-old"]);
+  });
+
+  it("are none without a state (an interrupted first deploy)", () => {
+    expect(recordedContainerIds(undefined).size).toBe(0);
   });
 });
