@@ -58,10 +58,12 @@ if _unset("threads"):
     threads = _int("GUNICORN_THREADS", 4)
 if _unset("worker_class") and globals().get("threads", 1) > 1:
     worker_class = "gthread"
-if _unset("keepalive") or not isinstance(globals().get("keepalive"), int) or globals()["keepalive"] < 5:
-    # at least 5 s, longer than the proxy keeps an idle connection (3 s, constructs/contracts.ts): the
-    # proxy closes it first, and never sends a request on a connection gunicorn is closing (a POST
-    # there would fail with 502); a project's longer keep-alive is kept
+# at least 5 s, longer than the proxy keeps an idle connection (3 s, constructs/contracts.ts): the
+# proxy closes it first, and never sends a request on a connection gunicorn is closing (a POST there
+# would fail with 502); a project's longer keep-alive is kept
+try:
+    keepalive = max(int(globals().get("keepalive")), 5)  # type: ignore[arg-type]
+except (TypeError, ValueError):
     keepalive = 5
 if _unset("worker_tmp_dir"):
     worker_tmp_dir = "/tmp"

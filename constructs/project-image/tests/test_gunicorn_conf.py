@@ -52,6 +52,8 @@ def test_keeps_idle_connections_longer_than_the_proxy_whatever_the_project_says(
     assert config(p)["keepalive"] == 5
     (p / "gunicorn.conf.py").write_text("keepalive = 75\n")
     assert config(p)["keepalive"] == 75
+    (p / "gunicorn.conf.py").write_text("keepalive = '30'\n")  # gunicorn reads a digit string too
+    assert config(p)["keepalive"] == 30
 
 
 def test_keeps_the_projects_gunicorn_conf_but_its_address(tmp_path):
