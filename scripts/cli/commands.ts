@@ -348,9 +348,9 @@ export async function recover(ctx: Context, dir: string, stack: string, since?: 
   const pulled = await terraform(ctx.runner, dir, ["state", "pull"]);
   if (pulled.code !== 0) return;
   const before: StateJson | undefined = pulled.stdout.trim() === "" ? undefined : JSON.parse(pulled.stdout);
-  const recovery = before ? recoverState(before) : { state: undefined, removeContainers: [], notes: [] };
-  let removed = recovery.removeContainers.map((c) => c.name);
-  if (recovery.state) {
+  const recovery = before && recoverState(before);
+  let removed = recovery?.removeContainers.map((c) => c.name) ?? [];
+  if (recovery?.state) {
     const pushed = await terraform(ctx.runner, dir, ["state", "push", "-"], {
       input: JSON.stringify(recovery.state),
     });
@@ -362,10 +362,10 @@ export async function recover(ctx: Context, dir: string, stack: string, since?: 
   }
   const prefix = namePrefixIn(dir);
   if (since !== undefined && prefix !== undefined) {
-    const recorded = recordedContainerIds(recovery.state ?? before);
+    const recorded = recordedContainerIds(recovery?.state ?? before);
     removed = [...removed, ...removeUnrecordedContainers(stack, prefix, recorded, since)];
   }
-  if (recovery.state || removed.length > 0)
+  if (recovery?.state || removed.length > 0)
     line(dim(`  ${stack}: cleaned up after the failed release (${removed.join(", ") || "state only"})`));
 }
 

@@ -31,18 +31,24 @@ export function removeUnrecordedContainers(
   } catch {
     return [];
   }
-  const removed: string[] = [];
-  for (const [id, name, task] of rows.map((r) => r.split("\t"))) {
-    if (task || recorded.has(id) || !name.startsWith(`${prefix}-`)) continue;
-    let created: number;
-    try {
-      created = Date.parse(execDocker(["inspect", "-f", "{{.Created}}", id]).trim());
-    } catch {
-      continue;
-    }
-    // a second of slack for the clocks of the engine and this machine
-    if (!(created >= since - 1000)) continue;
-    if (execDockerOk(["rm", "-f", id])) removed.push(name);
+  const unrecorded = rows
+    .map((r) => r.split("\t"))
+    .filter(([id, name, task]) => !task && !recorded.has(id) && name.startsWith(`${prefix}-`));
+  if (unrecorded.length === 0) return [];
+  // one inspect for all of them; a second of slack for the clocks of the engine and this machine
+  let createdSince: Set<string>;
+  try {
+    createdSince = new Set(
+      execDocker(["inspect", "-f", "{{.Id}} {{.Created}}", ...unrecorded.map(([id]) => id)])
+        .split("\n")
+        .map((l) => l.trim().split(" "))
+        .filter(([, created]) => Date.parse(created) >= since - 1000)
+        .map(([id]) => id),
+    );
+  } catch {
+    return []; // one vanished meanwhile: leave the rest for the next failure's sweep
   }
-  return removed;
+  const stray = unrecorded.filter(([id]) => createdSince.has(id));
+  if (stray.length === 0 || !execDockerOk(["rm", "-f", ...stray.map(([id]) => id)])) return [];
+  return stray.map(([, name]) => name);
 }
