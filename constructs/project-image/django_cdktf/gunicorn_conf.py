@@ -61,10 +61,16 @@ if _unset("worker_class") and globals().get("threads", 1) > 1:
 # at least 5 s, longer than the proxy keeps an idle connection (3 s, constructs/contracts.ts): the
 # proxy closes it first, and never sends a request on a connection gunicorn is closing (a POST there
 # would fail with 502); a project's longer keep-alive is kept
-try:
-    keepalive = max(int(globals().get("keepalive")), 5)  # type: ignore[arg-type]
-except (TypeError, ValueError):
+_keepalive = globals().get("keepalive")
+if _keepalive is None:
     keepalive = 5
+elif isinstance(_keepalive, bool) or not str(_keepalive).strip().isdigit():
+    sys.exit(
+        f'error: keepalive in gunicorn.conf.py must be a whole number of seconds, got "{_keepalive}"; '
+        "set e.g. keepalive = 5, or remove it (the stack then uses 5)"
+    )
+else:
+    keepalive = max(int(_keepalive), 5)
 if _unset("worker_tmp_dir"):
     worker_tmp_dir = "/tmp"
 if _unset("preload_app"):

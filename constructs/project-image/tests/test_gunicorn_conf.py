@@ -15,7 +15,7 @@ SHOW = (
 ) % str(CONF)
 
 
-def config(project: Path, **env: str) -> dict:
+def load(project: Path, **env: str) -> subprocess.CompletedProcess:
     full = {
         "PATH": os.environ["PATH"], "PYTHONDONTWRITEBYTECODE": "1",
         "PYTHONPATH": f"{KIT}{os.pathsep}{project}",
@@ -23,7 +23,11 @@ def config(project: Path, **env: str) -> dict:
         "DJANGO_SECRET_KEY": "k" * 50,
         **env,
     }
-    result = subprocess.run([sys.executable, "-c", SHOW], cwd=project, env=full, capture_output=True, text=True, timeout=60)
+    return subprocess.run([sys.executable, "-c", SHOW], cwd=project, env=full, capture_output=True, text=True, timeout=60)
+
+
+def config(project: Path, **env: str) -> dict:
+    result = load(project, **env)
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout.strip().splitlines()[-1])
 
@@ -54,6 +58,15 @@ def test_keeps_idle_connections_longer_than_the_proxy_whatever_the_project_says(
     assert config(p)["keepalive"] == 75
     (p / "gunicorn.conf.py").write_text("keepalive = '30'\n")  # gunicorn reads a digit string too
     assert config(p)["keepalive"] == 30
+
+
+def test_refuses_a_keepalive_that_is_no_number_naming_it_and_the_fix(tmp_path):
+    p = project(tmp_path)
+    (p / "gunicorn.conf.py").write_text("keepalive = 'abc'\n")
+    result = load(p)
+    assert result.returncode != 0
+    assert 'keepalive in gunicorn.conf.py must be a whole number of seconds, got "abc"' in result.stderr
+    assert "set e.g. keepalive = 5" in result.stderr
 
 
 def test_keeps_the_projects_gunicorn_conf_but_its_address(tmp_path):
