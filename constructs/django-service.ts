@@ -349,9 +349,11 @@ export class DjangoService extends Construct {
       test: custom
         ? ["CMD-SHELL", httpProbe(appPort, custom.healthPath ?? "/", probeHost(s.allowedHosts))]
         : ["CMD", "docker-entrypoint", ...DjangoImageContract.commands.healthcheckReady],
-      // the first probe runs one interval after start (start_interval needs Docker 25+): a short
-      // interval is what a release waits at least; the probe is a small Python script
-      interval: "1s",
+      // the first probe runs one interval after start (start_interval needs Docker 25+), and the
+      // provider looks at the health once a second from start: a first probe that starts at 0.8 s
+      // ends (about 0.15 s) before the provider's first look, so an app ready within 0.8 s is
+      // released a second sooner than with 1 s (measured: 2.5 s to 1.4 s from create to healthy)
+      interval: "800ms",
       timeout: "5s",
       retries: 3,
       // not 0s: the engine reads 0 as "unset" and reports the image's own start period back
