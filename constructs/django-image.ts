@@ -7,6 +7,7 @@ import { ContextEntry, buildContextHash, contextEntries, entriesHash, hasIgnoreF
 import { DjangoImageContract, ProjectImageContract } from "./contracts";
 import { LabelKeys } from "./labels";
 import { StagedContext } from "./staged-context";
+import { literalValues } from "./terraform-text";
 import { pinnedImageProblem, validateProps } from "./validation";
 
 /** The stack's Dockerfile and settings overlay (constructs/project-image/). */
@@ -197,7 +198,7 @@ export class DjangoImage extends Construct {
         dockerfile:
           props.wrap || dockerfile === "Dockerfile" ? undefined : `\${abspath("${context}/${dockerfile}")}`,
         target: props.wrap ? undefined : props.target,
-        buildArgs,
+        buildArgs: literalValues(buildArgs),
         // `labels` for the engine's classic builder, `label` for BuildKit (the provider's route since 4.x)
         labels: imageLabels,
         label: imageLabels,

@@ -27,6 +27,7 @@ import { LabelKeys } from "./labels";
 import { DatabaseConnection } from "./postgres-database";
 import { ProxyRoute } from "./proxy-route";
 import { SecretFile, SecretsRef } from "./secrets";
+import { literal, literalEnv } from "./terraform-text";
 import { dockerNameProblem, validateProps, wholeNumberProblem } from "./validation";
 
 /** Django settings passed to the containers (the seed's `.env` vocabulary). */
@@ -311,11 +312,11 @@ export class DjangoService extends Construct {
     // the serving app connects as the data-access role when the database has one; migrations as the owner
     const serving = db.app ?? { username: db.username, password: db.password };
     const asRole = (role: { username: string; password: SecretFile }) =>
-      Object.entries({
+      literalEnv({
         ...env,
         [DjangoEnv.DATABASE_USERNAME]: role.username,
         [fileVariant(DjangoEnv.DATABASE_PASSWORD)]: appSecretPath(role.password),
-      }).map(([k, v]) => `${k}=${v}`);
+      });
 
     // a project's own image runs as it was built (its own writable paths), as the user that owns
     // the secret files; the stack's images on a read-only root
@@ -347,7 +348,7 @@ export class DjangoService extends Construct {
       : DjangoImageContract.commands.migrate;
     const healthcheck = {
       test: custom
-        ? ["CMD-SHELL", httpProbe(appPort, custom.healthPath ?? "/", probeHost(s.allowedHosts))]
+        ? ["CMD-SHELL", literal(httpProbe(appPort, custom.healthPath ?? "/", probeHost(s.allowedHosts)))]
         : ["CMD", "docker-entrypoint", ...DjangoImageContract.commands.healthcheckReady],
       // the first probe runs one interval after start (start_interval needs Docker 25+), and the
       // provider looks at the health once a second from start: a first probe that starts at 0.8 s
@@ -396,7 +397,7 @@ export class DjangoService extends Construct {
         ...hardened,
         ...migrateConfig,
         name: `${props.namePrefix}-migrate-${this.release}`,
-        command: [...migrateCommand],
+        command: migrateCommand.map(literal),
         networksAdvanced: [{ name: props.networks.backend }],
         ...oneShot(),
         labels: labelsFor(this, "migrate", false, releaseLabel),
@@ -412,7 +413,7 @@ export class DjangoService extends Construct {
         ...hardened,
         ...webConfig,
         name: `${props.namePrefix}-web-${this.release}`,
-        command: serveCommand ? [...serveCommand] : undefined,
+        command: serveCommand?.map(literal),
         networksAdvanced: webNetworks,
         healthcheck,
         wait: true,

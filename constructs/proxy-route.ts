@@ -6,6 +6,7 @@ import { CaddyConfig, renderCaddyfile } from "./caddyfile";
 import { ProxyRef } from "./caddy-proxy";
 import { dropPrivileges, labelsFor, oneShot } from "./container-options";
 import { CaddyImageContract } from "./contracts";
+import { literal } from "./terraform-text";
 import { dockerNameProblem, validateProps } from "./validation";
 
 export interface ProxyRouteProps {
@@ -64,7 +65,7 @@ export class ProxyRoute extends Construct {
       command: [
         `printf %s "$CADDYFILE" | caddy reload --adapter caddyfile --config /dev/stdin --address unix/${CaddyImageContract.adminSocket}`,
       ],
-      env: [`CADDYFILE=${this.caddyfile}`, "XDG_DATA_HOME=/tmp", "XDG_CONFIG_HOME=/tmp"],
+      env: [`CADDYFILE=${literal(this.caddyfile)}`, "XDG_DATA_HOME=/tmp", "XDG_CONFIG_HOME=/tmp"],
       networkMode: "none",
       // root: the admin socket belongs to the proxy's root user; no capability is needed to use it
       user: "0:0",

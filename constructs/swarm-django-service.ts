@@ -29,6 +29,7 @@ import {
   serviceTmpfs,
 } from "./swarm-options";
 import { SwarmSecrets } from "./swarm-secrets";
+import { literal, literalEnv, literalValues } from "./terraform-text";
 import { dockerNameProblem, validateProps, wholeNumberProblem } from "./validation";
 
 /** A network by name (for one-shot containers) and by id (for services). */
@@ -191,7 +192,7 @@ export class SwarmDjangoService extends Construct {
     const serveCommand = custom ? custom.serveCommand : DjangoImageContract.commands.serve;
     const healthcheck: ServiceTaskSpecContainerSpecHealthcheck = {
       test: custom
-        ? ["CMD-SHELL", httpProbe(appPort, custom.healthPath ?? "/", probeHost(s.allowedHosts))]
+        ? ["CMD-SHELL", literal(httpProbe(appPort, custom.healthPath ?? "/", probeHost(s.allowedHosts)))]
         : ["CMD", "docker-entrypoint", ...DjangoImageContract.commands.healthcheckReady],
       interval: "1s",
       timeout: "5s",
@@ -209,27 +210,31 @@ export class SwarmDjangoService extends Construct {
         .map((n) => secretEnvironment[n]),
     ].filter((f, i, all) => all.findIndex((g) => g.name === f.name) === i);
 
+    // Everything a release runs besides the image (its id is known only after the build), as JSON
+    // text in a local of its own, not inside a Terraform expression: there, a quote or a "${" in a
+    // project's variable or a probe's code would break the expression or be evaluated (cdktf
+    // escapes neither)
+    const settled = new TerraformLocal(
+      this,
+      "settled",
+      literal(
+        JSON.stringify({
+          user,
+          readOnly: !custom,
+          web: webEnv,
+          migrate: migrateEnv,
+          commands: [migrateCommand ?? null, serveCommand ?? null],
+          healthcheck,
+          memoryMb,
+          cpus,
+          secrets: appFiles.map((f) => `${f.name}:${f.revision}`),
+        }),
+      ),
+    ).asString;
     this.release = new TerraformLocal(
       this,
       "release",
-      Fn.substr(
-        Fn.sha1(
-          Fn.jsonencode({
-            image: props.image.imageId,
-            user,
-            readOnly: !custom,
-            web: webEnv,
-            migrate: migrateEnv,
-            commands: [migrateCommand ?? null, serveCommand ?? null],
-            healthcheck,
-            memoryMb,
-            cpus,
-            secrets: appFiles.map((f) => `${f.name}:${f.revision}`),
-          }),
-        ),
-        0,
-        12,
-      ),
+      Fn.substr(Fn.sha1(Fn.jsonencode({ image: props.image.imageId, settings: settled })), 0, 12),
     ).asString;
     const releaseLabel = { [LabelKeys.release]: this.release };
 
@@ -237,11 +242,11 @@ export class SwarmDjangoService extends Construct {
       this.migrate = new Container(this, "Migrate", {
         name: `${props.namePrefix}-migrate-${this.release}`,
         ...hardenedApp(props.image.imageId, user, custom !== undefined, memoryMb),
-        env: Object.entries(migrateEnv).map(([k, v]) => `${k}=${v}`),
+        env: literalEnv(migrateEnv),
         volumes: [
           { volumeName: props.migrateVolume ?? "", containerPath: SecretsMount.appDir, readOnly: true },
         ],
-        command: [...migrateCommand],
+        command: migrateCommand.map(literal),
         // the attachable overlay: the database may run on another node
         networksAdvanced: [{ name: props.networks.backend.name }],
         ...oneShot(),
@@ -260,8 +265,8 @@ export class SwarmDjangoService extends Construct {
         containerSpec: {
           image: props.image.image.name,
           // `args` is the image's CMD (what `command` is to a container); a service's `command` replaces its ENTRYPOINT
-          args: serveCommand ? [...serveCommand] : undefined,
-          env: webEnv,
+          args: serveCommand?.map(literal),
+          env: literalValues(webEnv),
           user,
           readOnly: custom ? undefined : true,
           mounts: custom ? undefined : tmpfs,

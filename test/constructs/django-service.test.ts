@@ -208,6 +208,21 @@ describe("DjangoService with a project's own image (a custom runtime)", () => {
     ]);
   });
 
+  it("passes commands and variables to the containers as written, never as Terraform expressions", () => {
+    const { stack } = make({
+      runtime: {
+        serveCommand: ["gunicorn", "--name=${path.cwd}", "mysite.wsgi"],
+        migrateCommand: ["python", "manage.py", "migrate", "%{ if true }"],
+      },
+      environment: { READS_A_FILE: '${file("/etc/hostname")}' },
+    });
+    const json = synthJson(stack);
+    const web = resource(json, "docker_container", "App/Web");
+    expect(web.command).toEqual(["gunicorn", "--name=$${path.cwd}", "mysite.wsgi"]);
+    expect(web.env).toContain('READS_A_FILE=$${file("/etc/hostname")}');
+    expect(resource(json, "docker_container", "App/Migrate").command).toContain("%%{ if true }");
+  });
+
   it("probes with a Host the allowed hosts accept", () => {
     expect(probeHost(["*"])).toBe("localhost");
     expect(probeHost([".example.com"])).toBe("example.com");
