@@ -6,7 +6,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { DEFAULT_IGNORE } from "../constructs/build-context";
+import { DEFAULT_IGNORE, stackOwnIgnore } from "../constructs/build-context";
 import { readAppVariables } from "./app-variables";
 import { ProjectFacts, inspectProject, isModuleName, moduleFile } from "./django-project";
 import { Reader, shownValue } from "./reader";
@@ -21,13 +21,12 @@ export interface ProjectContext {
   readonly facts?: ProjectFacts;
 }
 
-/** A directory of the stack's (SECRETS_DIR, BACKUP_DIR) that the project's image must never receive. */
-function insideProject(rootDir: string, absProject: string, dir: string): string | undefined {
-  const rel = path.relative(absProject, path.resolve(rootDir, dir)).split(path.sep).join("/");
-  return rel && !rel.startsWith("..") && !path.isAbsolute(rel) ? rel : undefined;
-}
-
-/** DJANGO_PROJECT_DIR: resolved, inspected, and the deny-list that applies to it. */
+/**
+ * DJANGO_PROJECT_DIR: resolved, inspected, and the ignore rules that apply to it: the stack's own
+ * files inside it (SECRETS_DIR, BACKUP_DIR and, when the stack's root is the project or inside it,
+ * `cdktf.out`, Terraform's state and the `.env` files), kept out whatever its `.dockerignore` says,
+ * and the deny-list for a project without one.
+ */
 export function readProject(
   r: Reader,
   rootDir: string,
@@ -41,15 +40,14 @@ export function readProject(
     !r.raw("DJANGO_PROJECT_DIR") && !fs.existsSync(path.resolve(rootDir, dir)) && fs.existsSync(sample)
       ? sample
       : path.resolve(rootDir, dir);
-  const own = [stackDirs.secretsDir, stackDirs.backupDir, "cdktf.out"]
-    .map((d) => insideProject(rootDir, absDir, d))
-    .filter((d): d is string => d !== undefined);
+  const stackIgnore = stackOwnIgnore(absDir, rootDir, [stackDirs.secretsDir, stackDirs.backupDir]);
   const facts = inspectProject(absDir);
   const settings: ProjectSettings = {
     dir,
     absDir,
     ignoreFile: typeof facts !== "string" && facts.ignoreFile,
-    defaultIgnore: [...DEFAULT_IGNORE, ...own.filter((d) => !DEFAULT_IGNORE.includes(d))],
+    defaultIgnore: [...DEFAULT_IGNORE, ...stackIgnore.filter((d) => !DEFAULT_IGNORE.includes(d))],
+    stackIgnore,
   };
   if (typeof facts === "string") {
     const got = r.raw("DJANGO_PROJECT_DIR");

@@ -94,15 +94,21 @@ export function secretsDirProblems(
   buildContexts: readonly string[],
   /** The ignore rules of a context without a `.dockerignore` (the stack's deny-list). @default none */
   defaultIgnore: readonly string[] = [],
+  /**
+   * The rules the stack applies to a context whatever its `.dockerignore` says (the stack's own
+   * files inside it, `stackOwnIgnore`), by context. @default none
+   */
+  alwaysIgnore: (context: string) => readonly string[] = () => [],
 ): string[] {
   const problems: string[] = [];
   const abs = path.resolve(rootDir, secretsDir);
   for (const context of buildContexts) {
     const rel = path.relative(context, abs).split(path.sep).join("/");
     if (rel.startsWith("..") || path.isAbsolute(rel) || !fs.existsSync(context)) continue;
+    const always = alwaysIgnore(context);
     if (
-      wouldSend(context, `${rel}/${HASH_KEY_FILE}`, defaultIgnore) ||
-      wouldSend(context, `${rel}/prod/database_password`, defaultIgnore)
+      wouldSend(context, `${rel}/${HASH_KEY_FILE}`, defaultIgnore, always) ||
+      wouldSend(context, `${rel}/prod/database_password`, defaultIgnore, always)
     ) {
       problems.push(
         `SECRETS_DIR=${secretsDir} is inside the build context ${path.relative(rootDir, context) || "."} and not excluded by its .dockerignore, so secrets would be baked into the image; move it out (the default .secrets is) or add ${rel} to ${path.relative(rootDir, context)}/.dockerignore`,
@@ -243,11 +249,14 @@ export function materializeSecrets(
   env: Readonly<Record<string, string | undefined>> = {},
   buildContexts: readonly string[] = [config.project.absDir],
 ): MaterializeResult {
+  // the project's image never receives the stack's own files (SECRETS_DIR among them, wherever it is)
   const dirProblems = secretsDirProblems(
     rootDir,
     config.secretsDir,
     buildContexts,
     config.project.defaultIgnore,
+    (context) =>
+      path.resolve(context) === path.resolve(config.project.absDir) ? config.project.stackIgnore : [],
   );
   if (dirProblems.length > 0) return { ok: false, errors: dirProblems };
   const hashed = hashKey(rootDir, config.secretsDir, env);

@@ -73,6 +73,12 @@ export interface ProjectSettings {
   readonly ignoreFile: boolean;
   /** The deny-list for a project without a `.dockerignore`, the stack's own directories included. */
   readonly defaultIgnore: readonly string[];
+  /**
+   * The stack's own files inside the project (its secrets, backups and, when the stack's root is
+   * the project or inside it, `cdktf.out`, Terraform's state and `.env` files), as ignore patterns
+   * relative to it: kept out of every build context whatever the project's `.dockerignore` says.
+   */
+  readonly stackIgnore: readonly string[];
 }
 
 /** How the stack runs an image that does not follow its image contract (the project's own Dockerfile). */

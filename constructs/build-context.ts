@@ -6,6 +6,8 @@
  * The ignore rules are the context's own `.dockerignore` when it has one; otherwise, where a caller
  * gives them, a deny-list (`DEFAULT_IGNORE`: version control, virtualenvs, node_modules, `.env*`,
  * caches, the stack's secrets and state) so that a project without a `.dockerignore` never sends them.
+ * Rules a caller gives as `always` (the stack's own files inside the project: `stackOwnIgnore`) come
+ * after either and win over them: a project's `.dockerignore` cannot let those through.
  *
  * Editing an ignored file (a local `.env`, a test, `__pycache__`) leaves the hash alone, so no
  * rebuild; any change the image could see (content, a rename, the executable bit) changes it.
@@ -63,15 +65,76 @@ export interface ContextEntry {
   readonly to: string;
 }
 
-/** The context's ignore patterns: its `.dockerignore`, or `defaults` when it has none. */
-export function ignorePatterns(contextDir: string, defaults: readonly string[] = []): string[] {
+/**
+ * The context's ignore patterns: its `.dockerignore`, or `defaults` when it has none; then `always`,
+ * which (Docker's last matching pattern deciding) no pattern of the `.dockerignore` can undo.
+ */
+export function ignorePatterns(
+  contextDir: string,
+  defaults: readonly string[] = [],
+  always: readonly string[] = [],
+): string[] {
   const file = path.join(contextDir, ".dockerignore");
-  if (!fs.existsSync(file)) return [...defaults];
-  return fs
-    .readFileSync(file, "utf8")
-    .split(/\r?\n/)
-    .map((l) => l.trim())
-    .filter((l) => l !== "" && !l.startsWith("#"));
+  const own = fs.existsSync(file)
+    ? fs
+        .readFileSync(file, "utf8")
+        .split(/\r?\n/)
+        .map((l) => l.trim())
+        .filter((l) => l !== "" && !l.startsWith("#"))
+    : [...defaults];
+  return [...own, ...always];
+}
+
+/** A path as a `.dockerignore` pattern that matches it and nothing else (its wildcards escaped). */
+export function literalPattern(rel: string): string {
+  return rel.replace(/[\\*?[\]]/g, "\\$&");
+}
+
+/** What the stack keeps at its root, as patterns relative to it (see `stackOwnIgnore`). */
+const STACK_ROOT_FILES: readonly string[] = [
+  "cdktf.out",
+  "*.tfstate",
+  "*.tfstate.*",
+  ".terraform",
+  ".env",
+  ".env.*",
+];
+
+/**
+ * The stack's own files inside a build context, as ignore patterns relative to it: the given
+ * directories of the stack (its secrets and backups) and, when the stack's root (the folder of its
+ * package.json and cdktf.json) is the context or inside it, what the stack keeps there: `cdktf.out`,
+ * Terraform's state (`*.tfstate`, `*.tfstate.*`, `.terraform`) and its settings files (`.env`,
+ * `.env.*`). Anchored where those really are, so that a project's own files of the same names
+ * elsewhere (`mysite/.env.example`, `docs/cdktf.out`) are left alone. Empty when none of them is
+ * inside the context.
+ */
+export function stackOwnIgnore(
+  contextDir: string,
+  stackRoot: string,
+  stackDirs: readonly string[] = [],
+): string[] {
+  const inside = (abs: string): string | undefined => {
+    const rel = path.relative(path.resolve(contextDir), abs);
+    return rel === ".." || rel.startsWith(`..${path.sep}`) || path.isAbsolute(rel)
+      ? undefined
+      : rel.split(path.sep).join("/");
+  };
+  const patterns: string[] = [];
+  const add = (p: string) => {
+    if (!patterns.includes(p)) patterns.push(p);
+  };
+  for (const dir of stackDirs) {
+    const rel = inside(path.resolve(stackRoot, dir));
+    // the context itself is no file of the stack's (SECRETS_DIR there is refused on its own)
+    if (rel) add(literalPattern(rel));
+  }
+  const root = inside(path.resolve(stackRoot));
+  if (root !== undefined) {
+    const at = root === "" ? "" : `${literalPattern(root)}/`;
+    for (const p of STACK_ROOT_FILES) add(`${at}${p}`);
+  }
+  return patterns;
 }
 
 /** Whether the directory has a `.dockerignore` of its own. */
@@ -88,14 +151,25 @@ function mayHoldExceptions(dir: string, negations: readonly string[]): boolean {
 }
 
 /** Whether `docker build` would send a file at `rel` (posix, relative to the context), by its ignore rules. */
-export function wouldSend(contextDir: string, rel: string, defaults: readonly string[] = []): boolean {
+export function wouldSend(
+  contextDir: string,
+  rel: string,
+  defaults: readonly string[] = [],
+  always: readonly string[] = [],
+): boolean {
   if (ALWAYS_SENT.includes(rel)) return true;
-  return !dockerignore({ ignorecase: false }).add(ignorePatterns(contextDir, defaults)).ignores(rel);
+  return !dockerignore({ ignorecase: false })
+    .add(ignorePatterns(contextDir, defaults, always))
+    .ignores(rel);
 }
 
 /** Files (posix paths relative to the context) that `docker build` would send, sorted. */
-export function buildContextFiles(contextDir: string, defaults: readonly string[] = []): string[] {
-  const patterns = ignorePatterns(contextDir, defaults);
+export function buildContextFiles(
+  contextDir: string,
+  defaults: readonly string[] = [],
+  always: readonly string[] = [],
+): string[] {
+  const patterns = ignorePatterns(contextDir, defaults, always);
   const ig = dockerignore({ ignorecase: false }).add(patterns);
   const negations = patterns
     .filter((p) => p.startsWith("!"))
@@ -117,9 +191,14 @@ export function buildContextFiles(contextDir: string, defaults: readonly string[
   return files.sort();
 }
 
-/** The files of a directory that its ignore rules (or `defaults`) let through, placed under `into`. */
-export function contextEntries(dir: string, into = "", defaults: readonly string[] = []): ContextEntry[] {
-  return buildContextFiles(dir, defaults).map((rel) => ({
+/** The files of a directory that its ignore rules (or `defaults`, and `always`) let through, placed under `into`. */
+export function contextEntries(
+  dir: string,
+  into = "",
+  defaults: readonly string[] = [],
+  always: readonly string[] = [],
+): ContextEntry[] {
+  return buildContextFiles(dir, defaults, always).map((rel) => ({
     from: path.join(dir, rel),
     to: into ? `${into.replace(/\/+$/, "")}/${rel}` : rel,
   }));
@@ -141,9 +220,13 @@ export function entriesHash(entries: readonly ContextEntry[]): string {
 }
 
 /** Hex SHA-256 over the names, executable bits and contents of the files the build receives. */
-export function buildContextHash(contextDir: string, defaults: readonly string[] = []): string {
+export function buildContextHash(
+  contextDir: string,
+  defaults: readonly string[] = [],
+  always: readonly string[] = [],
+): string {
   if (!fs.existsSync(path.join(contextDir, "Dockerfile"))) {
     throw new Error(`no Dockerfile in the build context ${contextDir}`);
   }
-  return entriesHash(contextEntries(contextDir, "", defaults));
+  return entriesHash(contextEntries(contextDir, "", defaults, always));
 }

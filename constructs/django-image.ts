@@ -66,6 +66,15 @@ export interface DjangoImageProps {
    * through. @default none: a project without a `.dockerignore` is sent whole
    */
   readonly defaultIgnore?: readonly string[];
+  /**
+   * Ignore rules that apply whatever the project's `.dockerignore` says: the stack's own files inside
+   * it (`stackOwnIgnore`: secrets, backups, `cdktf.out`, Terraform's state, the stack's `.env` files).
+   * A project with any is always sent through a staged context, since Docker applies only the
+   * project's `.dockerignore` to a directory sent as it is, and the stack writes nothing into the
+   * project (and a file Terraform writes during the deploy, its state, would be sent anyway).
+   * @default none
+   */
+  readonly alwaysIgnore?: readonly string[];
 }
 
 /**
@@ -75,8 +84,9 @@ export interface DjangoImageProps {
  *
  * Three ways to build: a project's own Dockerfile with the project's directory as the context
  * (django-app); the same through a staged context when the project has no `.dockerignore` and
- * `defaultIgnore` is given; or the stack's Dockerfile around the project (`wrap`), always staged:
- * `Dockerfile`, `kit/` (the overlay), `deps/` (the dependency files) and `app/` (the project).
+ * `defaultIgnore` is given, or when it holds files of the stack's (`alwaysIgnore`); or the stack's
+ * Dockerfile around the project (`wrap`), always staged: `Dockerfile`, `kit/` (the overlay), `deps/`
+ * (the dependency files) and `app/` (the project). `alwaysIgnore` applies to each.
  */
 export class DjangoImage extends Construct {
   readonly image: Image;
@@ -213,6 +223,7 @@ export class DjangoImage extends Construct {
   /** The files of a context the stack assembles, or undefined when the directory is sent as it is. */
   private stagedEntries(props: DjangoImageProps, dockerfile: string): ContextEntry[] | undefined {
     const dir = props.contextDir;
+    const always = props.alwaysIgnore ?? [];
     const isDir = fs.existsSync(dir) && fs.statSync(dir).isDirectory();
     // a given hash needs no files, unless the stack must assemble the context from them
     if (!isDir && props.sourceHash !== undefined && !props.wrap) return undefined;
@@ -234,14 +245,15 @@ export class DjangoImage extends Construct {
         { from: path.join(kit, "Dockerfile"), to: "Dockerfile" },
         ...kitFiles,
         ...deps,
-        ...contextEntries(dir, "app", props.defaultIgnore ?? []),
+        ...contextEntries(dir, "app", props.defaultIgnore ?? [], always),
       ];
     }
     if (!fs.existsSync(path.join(dir, ...dockerfile.split("/")))) {
       throw new Error(`no ${dockerfile} in the build context ${dir}`);
     }
-    if (props.defaultIgnore && !hasIgnoreFile(dir)) {
-      return withFile(contextEntries(dir, "", props.defaultIgnore), dir, dockerfile);
+    // the project's .dockerignore cannot keep the stack's files out: the stack assembles the context
+    if (always.length > 0 || (props.defaultIgnore && !hasIgnoreFile(dir))) {
+      return withFile(contextEntries(dir, "", props.defaultIgnore ?? [], always), dir, dockerfile);
     }
     return undefined;
   }

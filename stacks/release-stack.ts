@@ -159,6 +159,7 @@ export function appImage(
     prebuilt: config.app.image,
     buildLogFile: "build.log",
     defaultIgnore: config.project.defaultIgnore,
+    alwaysIgnore: config.project.stackIgnore,
     ...(build.kind === "stack"
       ? { wrap: { settingsModule: build.settingsModule, dependencyFiles: build.dependencies.files } }
       : { dockerfile: build.dockerfile, target: build.target }),

@@ -5,8 +5,12 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { Testing, TerraformStack } from "cdktf";
+import { DockerProvider } from "@cdktf/provider-docker/lib/provider";
 import { buildConfig } from "../../config/build-config";
 import { StackConfig } from "../../config/types";
+import { buildContextFiles } from "../../constructs/build-context";
+import { appImage } from "../../stacks/release-stack";
 
 let root: string;
 const write = (rel: string, text = "") => {
@@ -223,5 +227,105 @@ describe("DJANGO_MEDIA_URL, APP_MIGRATE_TIMEOUT and the project's variables", ()
     expect(errors({ APP_ENV_DEBUG: "1" })[0]).toMatch(
       /^APP_ENV_DEBUG: DEBUG is a variable the stack sets itself/,
     );
+  });
+});
+
+describe("the stack's own files inside the project", () => {
+  // the reproduction: a Django project at the stack's root (manage.py beside package.json), with a
+  // .dockerignore of its own that names none of the stack's files, and the files a deploy leaves
+  const atRoot = (dockerignore = ".secrets\nnode_modules\n.git\n") => {
+    write("package.json", "{}\n");
+    write("cdktf.json", "{}\n");
+    write("manage.py", MANAGE);
+    write("mysite/__init__.py");
+    write("mysite/settings.py", "DEBUG = True\n");
+    write("mysite/.env.example", "DJANGO_DEBUG=1\n");
+    write("requirements.txt", "Django==5.2.19\n");
+    write(".dockerignore", dockerignore);
+    write(".env", "PROJECT_NAME=leak\n");
+    write(".env.dev", "DJANGO_SECRET_KEY=LEAKME-0123456789\n");
+    write(".secrets/dev/django_secret_key", "LEAKME\n");
+    write("backups/dev/dev-2025.dump", "PGDMP");
+    write("terraform.dev.tfstate", "{}");
+    write("terraform.dev-app.tfstate.backup", "{}");
+    write(".terraform/terraform.tfstate", "{}");
+    write("cdktf.out/dev/stacks/dev/cdk.tf.json", "{}");
+  };
+  const LEAKS = /^(app\/)?(\.env|\.env\.dev|\.secrets\/|backups\/|terraform\.|\.terraform\/|cdktf\.out\/)/;
+
+  /** The files of the app image's context, as `npm run synth` stages them under the stack root's cdktf.out. */
+  const staged = (env: Record<string, string>): string[] => {
+    const config = stack({ DJANGO_PROJECT_DIR: ".", ...env });
+    const app = Testing.app({ outdir: path.join(root, "cdktf.out", "dev") });
+    const release = new TerraformStack(app, "dev-app");
+    new DockerProvider(release, "docker", {});
+    const image = appImage(release, config, config.project.absDir, (t) => t, undefined);
+    app.synth();
+    expect(image.staged).toBeDefined();
+    const dir = path.join(root, "cdktf.out", "dev", "stacks", "dev-app", image.staged!.path);
+    expect(fs.existsSync(dir)).toBe(true);
+    return buildContextFiles(dir);
+  };
+
+  it("lists them, anchored where they are, for a project at the stack's root with its own .dockerignore", () => {
+    atRoot();
+    const s = stack({ DJANGO_PROJECT_DIR: "." });
+    expect(s.project.ignoreFile).toBe(true);
+    expect(s.project.stackIgnore).toEqual([
+      ".secrets",
+      "backups",
+      "cdktf.out",
+      "*.tfstate",
+      "*.tfstate.*",
+      ".terraform",
+      ".env",
+      ".env.*",
+    ]);
+  });
+
+  it("never stages the stack's settings, secrets, backups, state or cdktf.out with the stack's Dockerfile", () => {
+    atRoot();
+    const files = staged({});
+    expect(files).toEqual(
+      expect.arrayContaining(["app/manage.py", "app/mysite/settings.py", "app/mysite/.env.example"]),
+    );
+    expect(files.filter((f) => LEAKS.test(f))).toEqual([]);
+  });
+
+  it("never stages them with the project's own Dockerfile either: its directory is not sent as it is", () => {
+    atRoot();
+    write("Dockerfile", "FROM python:3.13-slim\nCOPY . /app\n");
+    const files = staged({ DJANGO_DOCKERFILE: "project", DJANGO_MIGRATE_COMMAND: "none" });
+    expect(files).toEqual(expect.arrayContaining(["Dockerfile", ".dockerignore", "manage.py"]));
+    expect(files.filter((f) => LEAKS.test(f))).toEqual([]);
+  });
+
+  it("keeps them out even where the project's .dockerignore lets them back in", () => {
+    atRoot("*\n!*\n!.env.dev\n!cdktf.out\n!backups\n");
+    expect(staged({}).filter((f) => LEAKS.test(f))).toEqual([]);
+  });
+
+  it("anchors them at the stack's root inside the project, leaving the project's own files of those names", () => {
+    // the stack in deploy/ of the project: its .env files and state are there, not at the project's root
+    const s = buildConfig({
+      env: { ENVIRONMENTS: "dev", DJANGO_PROJECT_DIR: path.join(root, "site") },
+      rootDir: path.join(root, "site", "deploy"),
+    });
+    if (!s.ok) throw new Error(s.errors.join("\n"));
+    expect(s.config.project.stackIgnore).toEqual([
+      "deploy/.secrets",
+      "deploy/backups",
+      "deploy/cdktf.out",
+      "deploy/*.tfstate",
+      "deploy/*.tfstate.*",
+      "deploy/.terraform",
+      "deploy/.env",
+      "deploy/.env.*",
+    ]);
+  });
+
+  it("leaves a project outside the stack's root as it was: nothing of the stack's is in it", () => {
+    expect(stack().project.stackIgnore).toEqual([]);
+    expect(stack({ SECRETS_DIR: "site/keys" }).project.stackIgnore).toEqual(["keys"]);
   });
 });

@@ -120,6 +120,27 @@ describe("secret files", () => {
     ]);
   });
 
+  it("accepts a secrets directory inside a project at the stack's root whose .dockerignore omits it: the stack keeps it out", () => {
+    fs.writeFileSync(path.join(root, "manage.py"), "import os\n");
+    fs.mkdirSync(path.join(root, "mysite"));
+    fs.writeFileSync(path.join(root, "mysite/settings.py"), "DEBUG = True\n");
+    fs.writeFileSync(path.join(root, "requirements.txt"), "Django==5.2.19\n");
+    fs.writeFileSync(path.join(root, ".dockerignore"), "node_modules\n.git\n");
+    const built = buildConfig({
+      env: { ENVIRONMENTS: "dev", DJANGO_PROJECT_DIR: ".", DJANGO_SETTINGS_MODULE: "mysite.settings" },
+      rootDir: root,
+    });
+    if (!built.ok) throw new Error(built.errors.join("\n"));
+    expect(built.config.project.stackIgnore).toContain(".secrets");
+    expect(materializeSecrets(built.config, root, {}, [root]).ok).toBe(true);
+    // a context the stack would send as it is (no rules of its own) is still refused
+    const bare = { ...built.config, project: { ...built.config.project, stackIgnore: [] } };
+    const refused = materializeSecrets(bare, root, {}, [root]);
+    expect(refused.ok ? [] : refused.errors).toEqual([
+      expect.stringMatching(/^SECRETS_DIR=.secrets is inside the build context . and not excluded/),
+    ]);
+  });
+
   it("in CI without SECRETS_HASH_KEY makes the key once with a warning, then uses the kept one; a given key wins", () => {
     const first = materializeSecrets(config({}), root, { CI: "true" });
     if (!first.ok) throw new Error(first.errors.join());

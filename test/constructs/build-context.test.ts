@@ -7,6 +7,7 @@ import {
   buildContextHash,
   contextEntries,
   entriesHash,
+  stackOwnIgnore,
   wouldSend,
 } from "../../constructs/build-context";
 
@@ -149,5 +150,91 @@ describe("the stack's deny-list for a project without a .dockerignore", () => {
     const entries = contextEntries(dir, "app", DEFAULT_IGNORE);
     expect(entries[0]).toEqual({ from: path.join(dir, "manage.py"), to: "app/manage.py" });
     expect(entriesHash(entries)).not.toBe(entriesHash(contextEntries(dir, "", DEFAULT_IGNORE)));
+  });
+});
+
+describe("the stack's own files inside a project, whatever its .dockerignore says", () => {
+  let dir: string;
+  const write = (rel: string, text = "x") => {
+    fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+    fs.writeFileSync(path.join(dir, rel), text);
+  };
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "own-"));
+    for (const rel of [
+      "manage.py",
+      "mysite/settings.py",
+      "mysite/.env",
+      "docs/terraform.tfstate.md",
+      ".env",
+      ".env.dev",
+      ".secrets/dev/database_password",
+      "backups/dev/dev.dump",
+      "cdktf.out/dev/stacks/dev-app/cdk.tf.json",
+      "terraform.dev.tfstate",
+      "terraform.dev.tfstate.backup",
+      ".terraform/providers/x",
+    ])
+      write(rel);
+    // the project's own rules name none of the stack's files
+    write(".dockerignore", ".secrets\nnode_modules\n.git\n");
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it("keeps the settings, secrets, backups, state and cdktf.out of a stack rooted at the project out", () => {
+    const always = stackOwnIgnore(dir, dir, [".secrets", "backups"]);
+    // without them, the project's .dockerignore alone lets everything of the stack's but .secrets through
+    expect(buildContextFiles(dir, DEFAULT_IGNORE)).toEqual(
+      expect.arrayContaining([".env.dev", "backups/dev/dev.dump"]),
+    );
+    expect(buildContextFiles(dir, DEFAULT_IGNORE, always)).toEqual([
+      ".dockerignore",
+      "docs/terraform.tfstate.md",
+      "manage.py",
+      "mysite/.env",
+      "mysite/settings.py",
+    ]);
+    expect(wouldSend(dir, ".env.prod", DEFAULT_IGNORE, always)).toBe(false);
+    expect(wouldSend(dir, "terraform.prod-app.tfstate", DEFAULT_IGNORE, always)).toBe(false);
+    expect(wouldSend(dir, "mysite/views.py", DEFAULT_IGNORE, always)).toBe(true);
+  });
+
+  it("wins over the project's own exceptions, and over the deny-list's absence", () => {
+    write(".dockerignore", "*\n!*\n!.env.dev\n!cdktf.out/**\n!backups/dev/dev.dump\n");
+    const always = stackOwnIgnore(dir, dir, [".secrets", "backups"]);
+    const files = buildContextFiles(dir, [], always);
+    expect(
+      files.filter((f) => /^(\.env|\.secrets|backups|cdktf\.out|terraform\.|\.terraform)/.test(f)),
+    ).toEqual([]);
+    expect(entriesHash(contextEntries(dir, "app", [], always)).length).toBe(64);
+  });
+
+  it("anchors them where they are: a stack rooted in a sub-folder, directories with wildcards in their names", () => {
+    expect(
+      stackOwnIgnore(dir, path.join(dir, "ops"), [".secrets", "../keys[1]", "/elsewhere/backups"]),
+    ).toEqual([
+      "ops/.secrets",
+      "keys\\[1\\]",
+      "ops/cdktf.out",
+      "ops/*.tfstate",
+      "ops/*.tfstate.*",
+      "ops/.terraform",
+      "ops/.env",
+      "ops/.env.*",
+    ]);
+    write("keys[1]/dev/database_password");
+    write("keys1/x");
+    const always = stackOwnIgnore(dir, path.join(dir, "ops"), ["../keys[1]"]);
+    expect(wouldSend(dir, "keys[1]/dev/database_password", [], always)).toBe(false);
+    expect(wouldSend(dir, "keys1/x", [], always)).toBe(true);
+    // the project's own .env at its root is the project's business then, not the stack's
+    expect(wouldSend(dir, ".env", [], always)).toBe(true);
+  });
+
+  it("is empty for a project outside the stack's root (the django-app layout) with the stack's folders elsewhere", () => {
+    expect(stackOwnIgnore(path.join(dir, "django-app"), dir, [".secrets", "backups"])).toEqual([]);
+    expect(stackOwnIgnore(path.join(dir, "site"), path.join(dir, "stack"), [".secrets", "backups"])).toEqual(
+      [],
+    );
   });
 });

@@ -173,6 +173,34 @@ describe("DjangoImage around a project it did not write", () => {
     expect(own.image.overlay).toBe(false);
   });
 
+  it("builds the project's own Dockerfile from an assembled context when the stack's files are in it, whatever its .dockerignore", () => {
+    write("Dockerfile", "FROM scratch\n");
+    write(".dockerignore", ".git\n");
+    write(".env.dev", "DJANGO_SECRET_KEY=LEAKME\n");
+    write("terraform.dev.tfstate", "{}");
+    write("cdktf.out/dev/x", "{}");
+    const always = [".env", ".env.*", "*.tfstate", "cdktf.out"];
+    const { stack, image } = wrapped({
+      wrap: undefined,
+      contextPath: "../../../project",
+      alwaysIgnore: always,
+    });
+    const json = Object.values(synthJson(stack, true).resource.docker_image)[0] as Json;
+    // sent as it is, Docker would apply only the project's .dockerignore
+    expect(json.build.context).toMatch(/^contexts\/AppImage_Context_/);
+    expect(json.build.dockerfile).toBeUndefined();
+    const sent = stagedEntries(image).map((e) => e.to);
+    expect(sent).toEqual(
+      expect.arrayContaining(["Dockerfile", ".dockerignore", "manage.py", "mysite/settings.py"]),
+    );
+    expect(sent.filter((f) => /^(\.env|terraform\.|cdktf\.out)/.test(f))).toEqual([]);
+    // and around the stack's Dockerfile
+    const around = wrapped({ alwaysIgnore: always }).image;
+    expect(stagedEntries(around).filter((e) => /^app\/(\.env|terraform\.|cdktf\.out)/.test(e.to))).toEqual(
+      [],
+    );
+  });
+
   it("fails on a missing dependency file, a bad settings module or a Dockerfile outside the context", () => {
     const { stack } = wrapped({ wrap: { settingsModule: "my site", dependencyFiles: ["uv.lock"] } });
     const errors = validationErrors(stack).join("\n");
