@@ -69,11 +69,15 @@ export function memoryLimits(mb: number): { memory: number; memorySwap: number }
  * the one-shot, because Terraform re-checks postconditions when it refreshes, and a failed run
  * would then block every later plan, `destroy` included.
  */
-export function succeeded(oneShot: Container, what: string): { condition: string; errorMessage: string } {
+export function succeeded(
+  oneShot: Container,
+  what: string,
+  fix?: string,
+): { condition: string; errorMessage: string } {
   const ref = oneShot.fqn;
   return {
     condition: `\${${ref}.exit_code == 0}`,
-    errorMessage: `${what} failed in container ${oneShot.name} (exit code \${coalesce(${ref}.exit_code, "none")}). Its output:\n\${coalesce(${ref}.container_logs, "(no output)")}`,
+    errorMessage: `${what} failed in container ${oneShot.name} (exit code \${coalesce(${ref}.exit_code, "none")}).${fix ? ` ${fix}` : ""} Its output:\n\${coalesce(${ref}.container_logs, "(no output)")}`,
   };
 }
 

@@ -1,4 +1,5 @@
 import { Construct } from "constructs";
+import { TerraformResource } from "cdktf";
 import { Container } from "@cdktf/provider-docker/lib/container";
 import { Image } from "@cdktf/provider-docker/lib/image";
 import { Network } from "@cdktf/provider-docker/lib/network";
@@ -106,6 +107,8 @@ export class PostgresDatabase extends Construct {
    * it (`ready`).
    */
   readonly passwordSync: Container;
+  /** Fails the apply, with the sync's output, when the password sync did not exit 0. */
+  readonly passwordSyncGate: TerraformResource;
   /** Socket directory shared with `passwordSync`. */
   readonly socketVolume: Volume;
   /** The volume resource, only when `deleteDataOnDestroy` is set. */
@@ -276,6 +279,23 @@ export class PostgresDatabase extends Construct {
       }),
       dependsOn: [this.container],
     });
+    // A failed sync must fail the deploy, naming it: until it runs, initdb's administrator keeps the
+    // owner's password. Checked by the next resource, not by a postcondition on the one-shot (see
+    // `succeeded`); a new sync (a new password revision) is checked again.
+    this.passwordSyncGate = new TerraformResource(this, "PasswordSyncGate", {
+      terraformResourceType: "terraform_data",
+      dependsOn: [this.passwordSync],
+      lifecycle: {
+        precondition: [
+          succeeded(
+            this.passwordSync,
+            "Setting the database roles' passwords",
+            "PostgreSQL runs, but its administrator keeps the owner's password until this succeeds: fix the cause shown and deploy again (the deploy runs it again).",
+          ),
+        ],
+      },
+    });
+    this.passwordSyncGate.addOverride("triggers_replace", { sync: this.passwordSync.id });
 
     this.connection = {
       host: props.alias ?? props.name,

@@ -43,6 +43,7 @@ export function stepName(constructPath: string, action: string): string {
     [/^App\/Proxy\/Gate$/, "check the switch"],
     [/^Database\/Container$/, "start PostgreSQL", "stop PostgreSQL"],
     [/^Database\/PasswordSync$/, "set the database password"],
+    [/^Database\/PasswordSyncGate$/, "check the database password"],
     [/^Database\/Image$/, "find the PostgreSQL image"],
     [/^Database\//, "the database's volume"],
     [/^Media\/Init$/, "prepare the media volume"],

@@ -303,6 +303,19 @@ describe("DjangoStack", () => {
       const sync = resource(json, "docker_container", "Database/PasswordSync");
       expect(db.depends_on).toEqual(["docker_container.Secrets_Writer_1B3FE3BD"]);
       expect(sync.depends_on).toEqual(["docker_container.Database_Container_2EDFF63D"]);
+      // a failed password sync fails the deploy with its output (initdb's administrator would keep
+      // the owner's password until it runs), and each new sync is checked again
+      const syncGate = resource(json, "terraform_data", "Database/PasswordSyncGate");
+      expect(syncGate.depends_on).toEqual(["docker_container.Database_PasswordSync_D963FCC3"]);
+      expect(syncGate.triggers_replace).toEqual({
+        sync: "${docker_container.Database_PasswordSync_D963FCC3.id}",
+      });
+      const [syncCheck] = syncGate.lifecycle.precondition;
+      expect(syncCheck.condition).toBe("${docker_container.Database_PasswordSync_D963FCC3.exit_code == 0}");
+      expect(syncCheck.error_message).toMatch(
+        /^Setting the database roles' passwords .*failed in container .*Its output:\n\$\{coalesce\(docker_container\.Database_PasswordSync_D963FCC3\.container_logs/s,
+      );
+      expect(sync.lifecycle?.postcondition).toBeUndefined();
       const route = resource(releaseJson, "docker_container", "App/Proxy/Route");
       expect(route.depends_on).toContain("docker_container.App_Migrate_C879708B");
       // a precondition on what comes next, not a postcondition: a failed run must not block destroy
