@@ -6,13 +6,21 @@
  * - `'single quotes'` are literal (only `\'` is unescaped); `"double quotes"` take the shell escapes
  *   `\n \r \t \\ \"` and interpolation; unquoted values take interpolation; quoted values may span lines;
  * - interpolation: `$VAR`, `${VAR}`, `${VAR:-default}`, `${VAR-default}`, `${VAR:?error}`,
- *   `${VAR?error}`, `${VAR:+alt}`, `${VAR+alt}` (nestable), `$$` for a literal `$`;
+ *   `${VAR?error}`, `${VAR:+alt}`, `${VAR+alt}` (nestable), `$$` for a literal `$`; VAR is looked
+ *   up in the given environment first, then among the names set earlier in the file; a `$VAR` or
+ *   `${VAR}` whose VAR is unset becomes empty, as in compose, with a warning (compose warns too),
+ *   and is an error in a secret's value (it would silently shorten a password);
  * - `export VAR=...` is accepted; a bare `VAR` takes the value from the process environment.
+ *
+ * No message shows any part of a secret's value (`isSecretName`): a bad line of a secret names the
+ * file, line and key, says "(value hidden)", and gives the fix; a line that is not KEY=value at all
+ * shows only what could be its key.
  *
  * Pure. No library parses compose's dialect (dotenv keeps `\t` and `\"` as written, cuts `a#b`,
  * and its expander interpolates single quotes), hence this one, tested against compose's
  * documented examples.
  */
+import { isSecretName } from "./settings";
 
 export interface ParsedDotenv {
   readonly vars: Readonly<Record<string, string>>;
@@ -23,18 +31,28 @@ export interface ParsedDotenv {
 
 type Lookup = (name: string) => string | undefined;
 
+/** What interpolation needs besides the value, and where it reports. */
+export interface Interpolation {
+  readonly lookup: Lookup;
+  /** An error in the value (messages show none of it when `hidden`). */
+  readonly fail: (message: string) => void;
+  /** A `$NAME` or `${NAME}` whose NAME is unset: it becomes "". */
+  readonly unset: (name: string) => void;
+  /** The value is a secret's: no message may show any part of it. */
+  readonly hidden: boolean;
+}
+
+/** The fix for a `$` that was meant literally; single quotes keep every `$` of a value as written. */
+const LITERAL_DOLLAR = "write $$ for a literal $, or single-quote the value";
+
 const NAME = /^[A-Za-z_][A-Za-z0-9_.]*/;
 
 /** How deep `${A:-${B:-...}}` may nest: far beyond any real file, well within the call stack. */
 const MAX_NESTING = 20;
 
-/** Interpolates `${...}` and `$NAME` in a value; `fail` receives a required variable's message. */
-export function interpolate(
-  value: string,
-  lookup: Lookup,
-  fail: (message: string) => void,
-  nesting = 0,
-): string {
+/** Interpolates `${...}` and `$NAME` in a value, reporting problems through `how`. */
+export function interpolate(value: string, how: Interpolation, nesting = 0): string {
+  const { lookup, fail } = how;
   if (nesting > MAX_NESTING) {
     fail(`\${...} is nested more than ${MAX_NESTING} levels deep; simplify the value`);
     return "";
@@ -65,17 +83,21 @@ export function interpolate(
       if (depth !== 0) {
         // docker compose refuses it too ("invalid interpolation format")
         fail(
-          `${JSON.stringify(value.slice(i, i + 20))} opens \${ without a closing }; close it, or write $$ for a literal $`,
+          how.hidden
+            ? `a \${ has no closing } (value hidden); close it, or ${LITERAL_DOLLAR}`
+            : `${JSON.stringify(value.slice(i, i + 20))} opens \${ without a closing }; close it, or write $$ for a literal $`,
         );
         break;
       }
-      out += braced(value.slice(i + 2, j - 1), lookup, fail, nesting);
+      out += braced(value.slice(i + 2, j - 1), how, nesting);
       i = j;
       continue;
     }
     const m = /^[A-Za-z_][A-Za-z0-9_]*/.exec(value.slice(i + 1));
     if (m) {
-      out += lookup(m[0]) ?? "";
+      const found = lookup(m[0]);
+      if (found === undefined) how.unset(m[0]);
+      out += found ?? "";
       i += 1 + m[0].length;
     } else {
       out += c;
@@ -85,19 +107,25 @@ export function interpolate(
   return out;
 }
 
-function braced(expr: string, lookup: Lookup, fail: (message: string) => void, nesting: number): string {
+function braced(expr: string, how: Interpolation, nesting: number): string {
+  const { fail } = how;
   const m = /^([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?+])([\s\S]*))?$/.exec(expr);
   if (!m) {
-    fail(`\${${expr}} is not a variable reference (use \${NAME}, \${NAME:-default}, ...)`);
+    fail(
+      how.hidden
+        ? `a \${...} in it is not a variable reference (value hidden); use \${NAME}, \${NAME:-default}, ..., or ${LITERAL_DOLLAR}`
+        : `\${${expr}} is not a variable reference (use \${NAME}, \${NAME:-default}, ...)`,
+    );
     return "";
   }
   const [, name, op, arg = ""] = m;
-  const value = lookup(name);
+  const value = how.lookup(name);
   const set = value !== undefined;
   const nonEmpty = set && value !== "";
-  const word = () => interpolate(arg, lookup, fail, nesting + 1);
+  const word = () => interpolate(arg, how, nesting + 1);
   switch (op) {
     case undefined:
+      if (!set) how.unset(name);
       return value ?? "";
     case ":-":
       return nonEmpty ? value! : word();
@@ -106,7 +134,10 @@ function braced(expr: string, lookup: Lookup, fail: (message: string) => void, n
     case ":?":
     case "?":
       if (op === ":?" ? nonEmpty : set) return value!;
-      fail(`${name} is required${arg ? `: ${word()}` : ""}`);
+      // the message is text of the value: a secret's is not shown
+      if (how.hidden)
+        fail(`${name} is required${arg ? " (its message is hidden with the value)" : ""}; set ${name}`);
+      else fail(`${name} is required${arg ? `: ${word()}` : ""}`);
       return "";
     case ":+":
       return nonEmpty ? word() : "";
@@ -119,6 +150,30 @@ function braced(expr: string, lookup: Lookup, fail: (message: string) => void, n
 const MAX_ERRORS = 10;
 
 const ESCAPES: Record<string, string> = { n: "\n", r: "\r", t: "\t", "\\": "\\", '"': '"', "'": "'" };
+
+/** What could be a line's key: its text up to the first space, tab or "=" (never the rest of it). */
+function keyPart(line: string): string {
+  return /^[^ \t=\n]*/.exec(line)![0].slice(0, 40);
+}
+
+/** A line that is not KEY=value, described by its key part only (the rest may be a value). */
+function notKeyValue(name: string, at: number, line: string, key: string | undefined): string {
+  const part = keyPart(line);
+  const rest = line.length > part.length ? " (the rest of the line is not shown)" : "";
+  if (key !== undefined && isSecretName(key)) {
+    // even the key part may run into the value (DATABASE_PASSWORD-s3cret): show the name only
+    return `${name} line ${at} is not KEY=value: ${key} is not followed by "=" (value hidden); write ${key}=value, or comment it out with #`;
+  }
+  let what: string;
+  if (part === "") {
+    what = `there is no name before "="`;
+  } else if (part === key) {
+    what = `${JSON.stringify(part)} is followed by a ${line[part.length] === "\t" ? "tab" : "space"}, not "="${rest}`;
+  } else {
+    what = `${JSON.stringify(part)} is not a name (letters, digits, _ and ., not starting with a digit)${rest}`;
+  }
+  return `${name} line ${at} is not KEY=value: ${what}; fix it or comment it out with #`;
+}
 
 export function parseDotenv(
   name: string,
@@ -176,10 +231,7 @@ export function parseDotenv(
     }
     const key = NAME.exec(rest)?.[0];
     if (!key) {
-      const shown = rest.split("\n")[0].slice(0, 40);
-      errors.push(
-        `${name} line ${startLine} is not KEY=value (got ${JSON.stringify(shown)}); fix it or comment it out with #`,
-      );
+      errors.push(notKeyValue(name, startLine, rest.split("\n")[0], undefined));
       skipLine();
       continue;
     }
@@ -193,21 +245,38 @@ export function parseDotenv(
       continue;
     }
     if (src[pos] !== "=") {
-      const shown = src.slice(
-        pos - key.length - afterKey.length,
-        src.indexOf("\n", pos) === -1 ? undefined : src.indexOf("\n", pos),
-      );
       errors.push(
         src[pos] === ":"
           ? `${name} line ${startLine}: ${key} is not followed by "=" (a YAML-style "${key}:"); write ${key}=value`
-          : `${name} line ${startLine} is not KEY=value (got ${JSON.stringify(shown.slice(0, 40))}); fix it or comment it out with #`,
+          : notKeyValue(name, startLine, rest.split("\n")[0], key),
       );
       skipLine();
       continue;
     }
     advance(pos + 1);
     advance(pos + /^[ \t]*/.exec(src.slice(pos))![0].length);
+    const secret = isSecretName(key);
     const fail = (message: string) => errors.push(`${name} line ${startLine} (${key}): ${message}`);
+    const unsetNames = new Set<string>();
+    const how: Interpolation = {
+      lookup,
+      fail,
+      hidden: secret,
+      unset: (variable) => {
+        if (unsetNames.has(variable)) return;
+        unsetNames.add(variable);
+        if (secret) {
+          // compose would silently cut the password; a `$` in a secret is far more often literal
+          fail(
+            `${variable} is not set, so its $ reference would silently become empty (value hidden); set ${variable}, or ${LITERAL_DOLLAR}`,
+          );
+        } else {
+          warnings.push(
+            `${name} line ${startLine} (${key}): ${variable} is not set, so "$${variable}" becomes an empty string (as in docker compose); set ${variable}, or ${LITERAL_DOLLAR}`,
+          );
+        }
+      },
+    };
     let value: string;
     const quote = src[pos];
     if (quote === '"' || quote === "'") {
@@ -240,12 +309,14 @@ export function parseDotenv(
         advance(src.length);
         break;
       }
-      value = quote === '"' ? interpolate(raw, lookup, fail) : raw;
+      value = quote === '"' ? interpolate(raw, how) : raw;
       advance(j + 1);
       const trailing = /^[^\n]*/.exec(src.slice(pos))![0];
       if (trailing.trim() !== "" && !/^[ \t]+#/.test(trailing) && !trailing.trim().startsWith("#")) {
         errors.push(
-          `${name} line ${line}: unexpected ${JSON.stringify(trailing.trim().slice(0, 20))} after the quoted value of ${key}; put comments after a space and #`,
+          secret
+            ? `${name} line ${line}: unexpected text after the quoted value of ${key} (value hidden); quote the whole value, or put comments after a space and #`
+            : `${name} line ${line}: unexpected ${JSON.stringify(trailing.trim().slice(0, 20))} after the quoted value of ${key}; put comments after a space and #`,
         );
       }
       skipLine();
@@ -254,7 +325,7 @@ export function parseDotenv(
       let raw = src.slice(pos, end === -1 ? src.length : end);
       const comment = /[ \t]#/.exec(raw);
       if (comment) raw = raw.slice(0, comment.index);
-      value = interpolate(raw.replace(/[ \t]+$/, ""), lookup, fail);
+      value = interpolate(raw.replace(/[ \t]+$/, ""), how);
       skipLine();
     }
     if (key in vars) {

@@ -577,6 +577,21 @@ export function isNamePattern(spec: SettingSpec): boolean {
   return spec.name.includes("<");
 }
 
+/**
+ * Whether a variable holds a secret, so that no message may show any part of its value: a setting
+ * the table marks `secret` (DJANGO_SECRET_KEY, DATABASE_PASSWORD, ...) or a name of a secret family
+ * (`APP_SECRET_<NAME>`, but not its `_FILE` form, which is a path), also as `NAME__<ENV>`.
+ */
+export function isSecretName(name: string): boolean {
+  const base = name.replace(/__[A-Za-z0-9_]+$/, "");
+  return SETTINGS.some((s) => {
+    if (!s.secret) return false;
+    if (!isNamePattern(s)) return s.name === base;
+    const parts = s.name.split(/<[^>]+>/).map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
+    return new RegExp(`^${parts.join(".+")}$`).test(base) && !base.endsWith("_FILE");
+  });
+}
+
 /** Prefixes whose unknown names are probably typos of ours. */
 export const OWN_PREFIXES: readonly string[] = [
   "DJANGO_",

@@ -26,7 +26,7 @@ describe("loadConfig", () => {
     expect(r.ok).toBe(false);
     if (!r.ok)
       expect(r.errors).toEqual([
-        '.env line 2 is not KEY=value (got "DATABASE NAME=x"); fix it or comment it out with #',
+        '.env line 2 is not KEY=value: "DATABASE" is followed by a space, not "=" (the rest of the line is not shown); fix it or comment it out with #',
       ]);
     expect(fs.existsSync(path.join(root, ".secrets"))).toBe(false);
   });

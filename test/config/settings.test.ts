@@ -4,7 +4,7 @@
  * optional prop unset synthesize the same values), and the image's environment contract names
  * exactly the table's Django settings.
  */
-import { SETTINGS, settingNamed, shownDefault } from "../../config/settings";
+import { SETTINGS, isSecretName, settingNamed, shownDefault } from "../../config/settings";
 import { DjangoEnv } from "../../constructs";
 import { bareStack, composeApp } from "../support/constructs";
 import { Json, makeStacks, resource, synthJson } from "../support/stack";
@@ -80,5 +80,21 @@ describe("the settings table", () => {
       .filter((n) => !["GUNICORN_TIMEOUT", "GUNICORN_GRACEFUL_TIMEOUT"].includes(n))
       .sort();
     expect(django).toEqual(contract);
+  });
+
+  it("knows the secrets from the table's `secret` marks, families and per-environment forms included", () => {
+    for (const s of SETTINGS.filter((x) => x.secret && !x.name.includes("<")))
+      expect([s.name, isSecretName(s.name)]).toEqual([s.name, true]);
+    for (const name of ["DATABASE_PASSWORD__PROD", "APP_SECRET_STRIPE_KEY", "APP_SECRET_STRIPE_KEY__PROD_EU"])
+      expect([name, isSecretName(name)]).toEqual([name, true]);
+    // paths of secret files, and settings that are not secret
+    for (const name of [
+      "DJANGO_SECRET_KEY_FILE",
+      "APP_SECRET_STRIPE_KEY_FILE",
+      "APP_SECRET_",
+      "DATABASE_NAME",
+      "X",
+    ])
+      expect([name, isSecretName(name)]).toEqual([name, false]);
   });
 });

@@ -756,7 +756,31 @@ const ENV_FILES: Case[] = [
   envFile(
     "a line with a space in the name",
     { ".env": "DEBUG=false\nDATABASE NAME=x\n" },
-    { field: ".env line 2", value: '"DATABASE NAME=x"', fix: /fix it or comment it out with #/ },
+    {
+      field: ".env line 2",
+      value: '"DATABASE" is followed by a space',
+      fix: /fix it or comment it out with #/,
+    },
+  ),
+  envFile(
+    "a secret's line with a space for = (only the key shown)",
+    { ".env": "DJANGO_SECRET_KEY LEAKME2\n" },
+    {
+      field: ".env line 1",
+      value: 'DJANGO_SECRET_KEY is not followed by "=" (value hidden)',
+      fix: /write DJANGO_SECRET_KEY=value, or comment it out with #/,
+      absent: "LEAKME2",
+    },
+  ),
+  envFile(
+    "a line with no name and a secret after = (only the key part shown)",
+    { ".env": "-DATABASE_PASSWORD=Hunter2-Horse\n" },
+    {
+      field: ".env line 1",
+      value: '"-DATABASE_PASSWORD" is not a name',
+      fix: /comment it out with #/,
+      absent: "Hunter2",
+    },
   ),
   envFile(
     "a double quote never closed",
@@ -776,12 +800,57 @@ const ENV_FILES: Case[] = [
   envFile(
     "a line with no name",
     { ".env": "=value\n" },
-    { field: ".env line 1", value: '"=value"', fix: /comment it out with #/ },
+    { field: ".env line 1", value: 'no name before "="', fix: /comment it out with #/ },
   ),
   envFile(
     "${ never closed (compose refuses it too)",
     { ".env": "DATABASE_NAME=${NAME\n" },
     { field: "(DATABASE_NAME)", value: '"${NAME"', fix: /close it, or write \$\$ for a literal \$/ },
+  ),
+  envFile(
+    "${ never closed in a secret (value hidden)",
+    { ".env": "DATABASE_PASSWORD=S3cr3t${Hunter2-Horse\n" },
+    {
+      field: "(DATABASE_PASSWORD)",
+      value: "(value hidden)",
+      fix: /close it, or write \$\$ for a literal \$, or single-quote the value/,
+      absent: "Hunter2",
+    },
+  ),
+  envFile(
+    "${...} that is not a variable reference in a secret (value hidden)",
+    { ".env": "DATABASE_PASSWORD=S3cr3t${9Hunter2Horse}x\n" },
+    {
+      field: "(DATABASE_PASSWORD)",
+      value: "not a variable reference (value hidden)",
+      fix: /write \$\$ for a literal \$, or single-quote the value/,
+      absent: "Hunter2",
+    },
+  ),
+  envFile(
+    "${VAR:?message} in a secret (the message is part of the value: hidden)",
+    { ".env": "APP_SECRET_STRIPE_KEY=${STRIPE:?sk_live_Hunter2}\n" },
+    { field: "(APP_SECRET_STRIPE_KEY)", value: "STRIPE is required", fix: /set STRIPE/, absent: "Hunter2" },
+  ),
+  envFile(
+    "$VAR unset in a secret (compose would silently shorten the password)",
+    { ".env": "DATABASE_PASSWORD=Tr0ub4dor$horse-battery\n" },
+    {
+      field: "(DATABASE_PASSWORD)",
+      value: "horse is not set",
+      fix: /\(value hidden\); set horse, or write \$\$ for a literal \$, or single-quote the value/,
+      absent: "Tr0ub4dor",
+    },
+  ),
+  envFile(
+    "${VAR} unset in a secret of .env.prod",
+    { ".env.prod": 'DJANGO_SECRET_KEY="k3y-${PEPPER}-Hunter2-Horse-Battery-Staple-Correct-0123456789"\n' },
+    {
+      field: ".env.prod line 1 (DJANGO_SECRET_KEY)",
+      value: "PEPPER is not set",
+      fix: /write \$\$/,
+      absent: "Hunter2",
+    },
   ),
   envFile(
     "${...} that is not a variable reference",
@@ -802,6 +871,26 @@ const ENV_FILES: Case[] = [
     "text after a quoted value",
     { ".env": 'DEBUG="false" yes\n' },
     { field: "DEBUG", value: '"yes"', fix: /put comments after a space and #/ },
+  ),
+  envFile(
+    "text after a secret's quoted value (value hidden)",
+    { ".env": 'DJANGO_SECRET_KEY="k3y-part-one" k3y-part-two\n' },
+    {
+      field: "DJANGO_SECRET_KEY",
+      value: "unexpected text after the quoted value of DJANGO_SECRET_KEY (value hidden)",
+      fix: /quote the whole value/,
+      absent: "k3y-part",
+    },
+  ),
+  envFile(
+    "text after an app secret's quoted value (value hidden)",
+    { ".env": 'APP_SECRET_STRIPE_KEY="k3y-part-one" k3y-part-two\n' },
+    {
+      field: "APP_SECRET_STRIPE_KEY",
+      value: "(value hidden)",
+      fix: /quote the whole value/,
+      absent: "k3y-part",
+    },
   ),
   envFile(
     "# straight after a value (part of it, as in compose)",
@@ -932,6 +1021,40 @@ const ENV_FILES: Case[] = [
   ),
   envFileOk("${VAR:-default} with VAR unset", { ".env": "DATABASE_NAME=${SHOP_DB:-shop}\n" }, (o) =>
     assert.strictEqual(stack(o, "dev").database.name, "shop"),
+  ),
+  envFileOk(
+    "$VAR unset in a setting that is not secret (warned; empty, as in compose)",
+    { ".env": "DATABASE_NAME=shop$suffix\n" },
+    (o) => {
+      warned(o, /\.env line 1 \(DATABASE_NAME\): suffix is not set, so "\$suffix" becomes an empty string/);
+      assert.strictEqual(stack(o, "dev").database.name, "shop");
+    },
+  ),
+  envFileOk("$$ in a secret (a literal $)", { ".env": "DATABASE_PASSWORD=Tr0ub4dor$$horse-battery\n" }, (o) =>
+    assert.deepStrictEqual(stack(o, "dev").secrets.databasePassword, {
+      kind: "value",
+      value: "Tr0ub4dor$horse-battery",
+      source: ".env",
+    }),
+  ),
+  envFileOk(
+    "a $ in a single-quoted secret (literal)",
+    { ".env": "DATABASE_PASSWORD='Tr0ub4dor$horse'\n" },
+    (o) =>
+      assert.deepStrictEqual(stack(o, "dev").secrets.databasePassword, {
+        kind: "value",
+        value: "Tr0ub4dor$horse",
+        source: ".env",
+      }),
+  ),
+  envFileOk(
+    "$VAR in a secret, VAR set earlier in .env",
+    { ".env": "PW_PART=horse-battery\nDATABASE_PASSWORD=Tr0ub4dor-$PW_PART\n" },
+    (o) =>
+      assert.strictEqual(
+        (stack(o, "dev").secrets.databasePassword as { value: string }).value,
+        "Tr0ub4dor-horse-battery",
+      ),
   ),
   envFileOk("a $ in single quotes (literal)", { ".env": "BACKUP_COPY_TO='/mnt/$backups'\n" }, (o) =>
     assert.strictEqual(config(o).backups.copyTo, "/mnt/$backups"),
