@@ -98,11 +98,14 @@ export function secretKeyProblem(key: string): string | undefined {
   return undefined;
 }
 
-function readGlobal(input: ConfigInput, r: Reader) {
+/** ENVIRONMENTS, checked; its problems go to `r`. */
+function readEnvironmentList(r: Reader): readonly string[] {
   const environments = r.list("ENVIRONMENTS", (e) =>
     ENVIRONMENT_NAME.test(e)
       ? undefined
-      : "must list environment names of lower case letters, digits and '-', starting with a letter, at most 20 characters",
+      : e.split(/\s+/).every((part) => ENVIRONMENT_NAME.test(part))
+        ? `must separate environment names with commas, e.g. "${e.split(/\s+/).join(",")}"`
+        : "must list environment names of lower case letters, digits and '-', starting with a letter, at most 20 characters",
   );
   for (const e of environments.filter((name) => name.endsWith("-app"))) {
     r.errors.push(
@@ -119,6 +122,23 @@ function readGlobal(input: ConfigInput, r: Reader) {
     if (got) r.fail("ENVIRONMENTS", got, 'must name at least one environment, e.g. "dev"');
     else r.errors.push('ENVIRONMENTS must name at least one environment, e.g. "dev"');
   }
+  return environments;
+}
+
+/**
+ * ENVIRONMENTS alone, as buildConfig reads and checks it (the same messages): for the command
+ * line, which needs the environment names before anything else is read.
+ */
+export function readEnvironments(
+  input: ConfigInput,
+): { ok: true; environments: readonly string[] } | { ok: false; errors: readonly string[] } {
+  const r = new Reader(input, null);
+  const environments = readEnvironmentList(r);
+  return r.errors.length > 0 ? { ok: false, errors: r.errors } : { ok: true, environments };
+}
+
+function readGlobal(input: ConfigInput, r: Reader) {
+  const environments = readEnvironmentList(r);
   const projectName = r.string("PROJECT_NAME", (v) =>
     PROJECT_NAME.test(v)
       ? undefined

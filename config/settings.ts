@@ -348,7 +348,7 @@ export const SETTINGS: readonly SettingSpec[] = [
     name: "BACKUP_COPY_TO",
     scope: "global",
     description:
-      "A directory off the Docker host (a mounted share, a synced folder) where each backup is copied too.",
+      "A local directory off the Docker host (a mounted share, a synced folder) where each backup is copied too; not a URL: sync the directory to a bucket.",
   },
   {
     name: "SECRETS_HASH_KEY",

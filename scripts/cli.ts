@@ -8,8 +8,8 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { parseDotenv } from "../config/dotenv";
-import { readSmallFile } from "../config/files";
+import { readEnvironments } from "../config/build-config";
+import { readConfigInput } from "../config/load-config";
 import { Command, parseArgs, usage } from "./cli/args";
 import {
   Context,
@@ -23,7 +23,7 @@ import {
 } from "./cli/commands";
 import { ENTRY, ENTRY_COMMANDS } from "./cli/entry";
 import { CommandFailed } from "./cli/errors";
-import { backup, logs, manage, pgUpgrade, restore, status } from "./cli/day2";
+import { backup, backupSettingsProblems, logs, manage, pgUpgrade, restore, status } from "./cli/day2";
 import { LockHeld } from "./cli/lock";
 import { SWARM_COMMANDS } from "./cli/swarm-commands";
 import { deployTarget, refuseSwarmObjects } from "./cli/swarm";
@@ -34,23 +34,18 @@ import { PrerequisiteError, checkDocker, findProviderMirror, findTerraform, tool
 
 const root = path.resolve(__dirname, "..");
 
-/** ENVIRONMENTS as the process environment or `.env` gives it (validated by synth). */
-function knownEnvironments(): string[] | undefined {
-  const fromEnv = process.env.ENVIRONMENTS;
-  let raw = fromEnv;
-  if (!raw) {
-    try {
-      // bounded: a FIFO or device named .env must not hang the CLI (synth reports it)
-      raw = parseDotenv(".env", readSmallFile(path.join(root, ".env"), 1024 * 1024), process.env).vars
-        .ENVIRONMENTS;
-    } catch {
-      raw = undefined;
-    }
+/**
+ * ENVIRONMENTS as the process environment or `.env` gives it, checked as the configuration checks
+ * it: its own error when it is invalid, never a guess (the rest of the settings: synth).
+ */
+function knownEnvironments(): ReturnType<typeof readEnvironments> {
+  // bounded: a FIFO or device named .env must not hang the CLI (it is skipped; synth reports it)
+  try {
+    return readEnvironments(readConfigInput(root, process.env).input);
+  } catch {
+    // the .env files cannot be read at all: synth says why
+    return readEnvironments({ env: process.env });
   }
-  return (raw || "dev,prod")
-    .split(",")
-    .map((e: string) => e.trim())
-    .filter((e: string) => e !== "");
 }
 
 function version(): string {
@@ -59,7 +54,13 @@ function version(): string {
 }
 
 async function main(argv: string[]): Promise<number> {
-  const parsed = parseArgs(argv, knownEnvironments());
+  const known = knownEnvironments();
+  const parsed = parseArgs(argv, known.ok ? known.environments : undefined);
+  // --help and --version answer whatever the settings; everything else needs the environments
+  if (!known.ok && !(parsed.ok && (parsed.args.options.help || parsed.args.options.version))) {
+    for (const e of known.errors) line(red(`config error: ${e}`));
+    return 2;
+  }
   if (!parsed.ok) {
     for (const e of parsed.errors) line(red(`error: ${e}`));
     line(`\n${usage()}`);
@@ -84,6 +85,14 @@ async function main(argv: string[]): Promise<number> {
   if (savedPlansWrong) {
     line(red(`error: ${savedPlansWrong}`));
     return 2;
+  }
+  // where the dump goes (BACKUP_DIR, --to, BACKUP_COPY_TO): checked before Docker is asked
+  if (command === "backup" || command === "pg-upgrade") {
+    const problems = environments.flatMap((e) => backupSettingsProblems(root, process.env, e, options.to));
+    if (problems.length > 0) {
+      for (const p of problems) line(red(`error: ${p}`));
+      return 2;
+    }
   }
 
   let interrupted = false;
@@ -141,7 +150,7 @@ async function main(argv: string[]): Promise<number> {
       "pg-upgrade": pgUpgrade,
     };
     for (const environment of environments) {
-      const entry = environment === ENTRY && !knownEnvironments()?.includes(ENTRY);
+      const entry = environment === ENTRY && !(known.ok && known.environments.includes(ENTRY));
       if (entry && command in ENTRY_COMMANDS)
         await ENTRY_COMMANDS[command as keyof typeof ENTRY_COMMANDS](ctx);
       else if (command !== "output" && deployTarget(ctx, environment) === "swarm")

@@ -35,6 +35,10 @@ export function parseArgs(
     }
     const value = inline ?? argv[++i];
     if (value === undefined || value === "") errors.push(`${k} needs a value`);
+    else if (k in v && v[k] !== value)
+      errors.push(
+        `${k} is given twice (${JSON.stringify(v[k])} and ${JSON.stringify(value)}); give ${k} once`,
+      );
     else v[k] = value;
   }
   const pr = Number(v["--pr"]);
@@ -53,15 +57,35 @@ export function parseArgs(
     : { ok: true, args: { pr, file: v["--file"], fallback, kind } };
 }
 
+/**
+ * What is wrong with the GitHub variables the comment is published with (checked before any
+ * work, exit 2): GITHUB_TOKEN and GITHUB_REPOSITORY set, GITHUB_API_URL an http(s) URL if given.
+ */
+export function githubEnvProblems(env: NodeJS.ProcessEnv): string[] {
+  const problems: string[] = [];
+  if (!env.GITHUB_TOKEN)
+    problems.push(
+      "GITHUB_TOKEN is not set; give it a token that can write the pull request's comments (pull-requests: write), as a GitHub Actions job does",
+    );
+  const repo = env.GITHUB_REPOSITORY;
+  if (!repo || !/^[\w.-]+\/[\w.-]+$/.test(repo))
+    problems.push(
+      `GITHUB_REPOSITORY must be owner/name, e.g. octo-org/app, got ${JSON.stringify(repo ?? "")}; set it as a GitHub Actions job does`,
+    );
+  const api = env.GITHUB_API_URL;
+  if (api && !/^https?:\/\/[^\s/]+/.test(api))
+    problems.push(
+      `GITHUB_API_URL must be an http(s) URL, e.g. https://api.github.com, got ${JSON.stringify(api)}; leave it unset for github.com`,
+    );
+  return problems;
+}
+
 /** The pull request's comments through GitHub's REST API. */
 export function githubApi(env: NodeJS.ProcessEnv, pr: number): CommentApi {
+  const problems = githubEnvProblems(env);
+  if (problems.length > 0) throw new Error(problems.join("; "));
   const token = env.GITHUB_TOKEN;
   const repo = env.GITHUB_REPOSITORY;
-  if (!token || !repo || !/^[\w.-]+\/[\w.-]+$/.test(repo)) {
-    throw new Error(
-      "GITHUB_TOKEN and GITHUB_REPOSITORY (owner/name) must be set, as in a GitHub Actions job",
-    );
-  }
   const base = (env.GITHUB_API_URL || "https://api.github.com").replace(/\/$/, "");
   const call = async (method: string, path: string, body?: unknown) => {
     const res = await fetch(`${base}${path}`, {
@@ -123,6 +147,11 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   const { pr, file, fallback, kind } = parsed.args;
   const env = process.env;
+  const envProblems = githubEnvProblems(env);
+  if (envProblems.length > 0) {
+    for (const e of envProblems) process.stderr.write(`plan-comment: ${e}\n`);
+    return 2;
+  }
   const runUrl =
     env.GITHUB_RUN_ID && env.GITHUB_REPOSITORY
       ? `${env.GITHUB_SERVER_URL || "https://github.com"}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}`

@@ -19,10 +19,15 @@
  *   PLAN_COMMENT_FILE   the comment (default cdktf.out/plan-comment.md)
  *   PLAN_MODE           pull-request | local | drift-watch | re-plan: what the next steps say
  *                       (default pull-request in GitHub Actions, else local)
- *   PLAN_COMMENT_MAX_CHARS  this run's share of GitHub's 65536 characters (default: 65536 divided
- *                       by the number of ENVIRONMENTS, so every environment's part fits in one comment)
- *   PLAN_REDACT_ENV     more variables whose values must never reach the comment (the secret
- *                       settings, the backend credentials and the secret files are always redacted)
+ *   PLAN_COMMENT_MAX_CHARS  this run's share of GitHub's 65536 characters, 1000 to 65536 (default:
+ *                       65536 divided by the number of ENVIRONMENTS, so every environment's part
+ *                       fits in one comment)
+ *   PLAN_REDACT_ENV     more variables whose values must never reach the comment, a comma list of
+ *                       names (the secret settings, the backend credentials and the secret files
+ *                       are always redacted)
+ *   PLAN_COMMIT         the commit the plans are for, recorded in each meta file (default GITHUB_SHA)
+ * Each is checked before any work (readPlanSettings): a bad value is refused (exit 2), never
+ * replaced by the default.
  *   TERRAFORM_BINARY_NAME, DOCKER_HOST, backend settings: as for `npm run deploy`
  * Exit status: 0 when every stack planned (with or without changes); 1 when one could not (the
  * comment says which); 2 for usage or configuration errors.
@@ -35,6 +40,7 @@ import { SETTINGS } from "../config/settings";
 import { acquire } from "./cli/lock";
 import { OUTDIR, environmentOutdir, stackDir, synthIfChanged } from "./cli/synth";
 import { Runner, constructPaths, initIfNeeded, terraform } from "./cli/terraform";
+import { folderProblem, notADirectory } from "./lib/folders";
 import { SAVED_PLAN_FILES, SavedPlanMeta, configSha256, stateIdentity } from "./lib/saved-plan";
 import { GITHUB_COMMENT_LIMIT } from "./plan-summary/comment";
 import { plainText } from "./plan-summary/escape";
@@ -62,10 +68,18 @@ const TOOL_SECRETS = [
   "DOCKER_SSH_KEY",
 ];
 
+/** PLAN_REDACT_ENV's names: a comma list, items trimmed, empty items dropped. */
+function redactNames(env: NodeJS.ProcessEnv): string[] {
+  return (env.PLAN_REDACT_ENV ?? "")
+    .split(",")
+    .map((n) => n.trim())
+    .filter((n) => n !== "");
+}
+
 /** Every value that must never reach the comment: secret settings (any NAME__ENV form), credentials, extra names. */
 export function secretValues(env: NodeJS.ProcessEnv, secretsDir?: string): string[] {
   const secretNames = SETTINGS.filter((s) => s.secret).map((s) => s.name);
-  const extra = (env.PLAN_REDACT_ENV ?? "").split(",").filter(Boolean);
+  const extra = redactNames(env);
   const values = Object.entries(env)
     .filter(
       ([k]) =>
@@ -89,6 +103,96 @@ export function secretValues(env: NodeJS.ProcessEnv, secretsDir?: string): strin
   return values.filter((v) => v.length > 0);
 }
 
+export const PLAN_MODES: readonly Mode[] = ["pull-request", "local", "drift-watch", "re-plan"];
+/** PLAN_COMMENT_MAX_CHARS: room for the summaries at least, GitHub's limit at most. */
+export const MAX_CHARS_RANGE = [1000, GITHUB_COMMENT_LIMIT] as const;
+
+/** plan:pr's own settings (PLAN_*), read and checked before any work. */
+export interface PlanSettings {
+  /** PLAN_OUT_DIR, absolute. */
+  readonly out: string;
+  /** PLAN_COMMENT_FILE, absolute. */
+  readonly commentFile: string;
+  readonly mode: Mode;
+  /** PLAN_COMMENT_MAX_CHARS; `undefined`: GITHUB_COMMENT_LIMIT shared among ENVIRONMENTS. */
+  readonly maxChars?: number;
+  /** The commit the plans are for (PLAN_COMMIT, else GITHUB_SHA), if it is one. */
+  readonly commit?: string;
+}
+
+/**
+ * The PLAN_* variables, each checked: a bad one is refused (exit 2) with its name, its value and
+ * the fix, never replaced by a default. Looks at the file system only.
+ */
+export function readPlanSettings(
+  env: NodeJS.ProcessEnv,
+  root: string,
+): { ok: true; settings: PlanSettings } | { ok: false; errors: string[] } {
+  const errors: string[] = [];
+  const got = (name: string) => JSON.stringify(env[name]);
+
+  const outGiven = env.PLAN_OUT_DIR || undefined;
+  const out = path.resolve(root, outGiven ?? path.join(OUTDIR, "plans"));
+  const outFix = "give PLAN_OUT_DIR a folder of its own (made if missing), e.g. cdktf.out/plans";
+  if (out === path.resolve(root, OUTDIR) || !path.relative(out, root).startsWith(".."))
+    // each stack's folder in it is emptied before planning: cdktf.out/<env> is the synth's own
+    errors.push(
+      `PLAN_OUT_DIR=${outGiven} is ${out === path.resolve(root, OUTDIR) ? "cdktf.out itself, where synth writes each environment" : "the project or a folder above it"}; ${outFix}`,
+    );
+  else {
+    const problem = folderProblem(`PLAN_OUT_DIR=${outGiven ?? "cdktf.out/plans"}`, out, "", outFix);
+    if (problem) errors.push(problem);
+  }
+
+  const fileGiven = env.PLAN_COMMENT_FILE || undefined;
+  const commentFile = path.resolve(root, fileGiven ?? path.join(OUTDIR, "plan-comment.md"));
+  const shownFile = `PLAN_COMMENT_FILE=${fileGiven ?? "cdktf.out/plan-comment.md"}`;
+  const fileFix = "give PLAN_COMMENT_FILE a file path, e.g. cdktf.out/plan-comment.md";
+  const there = notADirectory(commentFile);
+  if (commentFile === out) errors.push(`${shownFile} is PLAN_OUT_DIR, the saved plans' folder; ${fileFix}`);
+  else if (fs.existsSync(commentFile) && !fs.statSync(commentFile).isFile())
+    errors.push(`${shownFile} is a directory, not a file; ${fileFix}`);
+  else if (there && !there.startsWith("a file"))
+    errors.push(`${shownFile} is ${there.replace(/, not a directory$/, ", not a file")}; ${fileFix}`);
+  else {
+    const problem = folderProblem(shownFile, commentFile, "..", fileFix);
+    if (problem) errors.push(problem);
+  }
+
+  const modeGiven = env.PLAN_MODE?.trim() || undefined;
+  if (modeGiven !== undefined && !PLAN_MODES.includes(modeGiven as Mode))
+    errors.push(
+      `PLAN_MODE must be one of ${PLAN_MODES.join(", ")}, got ${got("PLAN_MODE")}; leave it unset for the default (pull-request in GitHub Actions, else local)`,
+    );
+  const mode = (modeGiven ?? (env.GITHUB_ACTIONS === "true" ? "pull-request" : "local")) as Mode;
+
+  const charsGiven = env.PLAN_COMMENT_MAX_CHARS?.trim() || undefined;
+  const [min, max] = MAX_CHARS_RANGE;
+  const maxChars = charsGiven === undefined ? undefined : /^\d+$/.test(charsGiven) ? Number(charsGiven) : NaN;
+  if (maxChars !== undefined && !(Number.isSafeInteger(maxChars) && maxChars >= min && maxChars <= max))
+    errors.push(
+      `PLAN_COMMENT_MAX_CHARS must be a whole number from ${min} to ${max}, got ${got("PLAN_COMMENT_MAX_CHARS")}; e.g. 60000, or leave it unset to share GitHub's ${max} characters among ENVIRONMENTS`,
+    );
+
+  const badName = redactNames(env).find((n) => !/^[A-Za-z_][A-Za-z0-9_]*$/.test(n));
+  if (badName !== undefined)
+    errors.push(
+      `PLAN_REDACT_ENV must be a comma list of environment variable names, e.g. "MY_TOKEN,OTHER_SECRET", got ${got("PLAN_REDACT_ENV")} (bad item ${JSON.stringify(badName)}); give the variables' names, not their values`,
+    );
+
+  const commitGiven = env.PLAN_COMMIT?.trim() || undefined;
+  const isCommit = (v: string | undefined) => v !== undefined && /^[0-9a-f]{7,64}$/i.test(v);
+  if (commitGiven !== undefined && !isCommit(commitGiven))
+    errors.push(
+      `PLAN_COMMIT must be a commit SHA (7 to 64 hex digits), got ${got("PLAN_COMMIT")}; give the commit the plans are for (in a pull request's job: its head SHA), or leave it unset`,
+    );
+  const commit = commitGiven ?? (isCommit(env.GITHUB_SHA) ? env.GITHUB_SHA : undefined);
+
+  return errors.length > 0
+    ? { ok: false, errors }
+    : { ok: true, settings: { out, commentFile, mode, maxChars, commit } };
+}
+
 interface Args {
   readonly environments: readonly string[];
   readonly onlyKind?: "development" | "production";
@@ -107,8 +211,13 @@ export function parseArgs(
     if (a === "--help" || a === "-h") help = true;
     else if (a === "--only-kind" || a.startsWith("--only-kind=")) {
       const v = a.includes("=") ? a.slice(a.indexOf("=") + 1) : argv[++i];
-      if (v === "development" || v === "production") onlyKind = v;
-      else errors.push(`--only-kind must be development or production, got ${JSON.stringify(v ?? "")}`);
+      if (v !== "development" && v !== "production")
+        errors.push(`--only-kind must be development or production, got ${JSON.stringify(v ?? "")}`);
+      else if (onlyKind !== undefined && onlyKind !== v)
+        errors.push(
+          `--only-kind is given twice ("${onlyKind}" and "${v}"); give --only-kind once, e.g. --only-kind development`,
+        );
+      else onlyKind = v;
     } else if (a.startsWith("-")) errors.push(`unknown option ${JSON.stringify(a)}; see --help`);
     else if (!environments.includes(a)) environments.push(a);
   }
@@ -241,6 +350,13 @@ async function main(argv: readonly string[]): Promise<number> {
     return 0;
   }
   const env = process.env;
+  // plan:pr's own settings first: a bad one is refused before anything is synthesized or planned
+  const planSettings = readPlanSettings(env, root);
+  if (!planSettings.ok) {
+    for (const e of planSettings.errors) log(`plan:pr: ${e}`);
+    return 2;
+  }
+  const { out, commentFile, mode, commit } = planSettings.settings;
   const { input, fileErrors } = readConfigInput(root, env);
   const built = buildConfig(input, {});
   if (!built.ok || fileErrors.length > 0) {
@@ -283,11 +399,6 @@ async function main(argv: readonly string[]): Promise<number> {
     throw e;
   }
 
-  const out = path.resolve(root, env.PLAN_OUT_DIR || path.join(OUTDIR, "plans"));
-  const commentFile = path.resolve(root, env.PLAN_COMMENT_FILE || path.join(OUTDIR, "plan-comment.md"));
-  const commit = /^[0-9a-f]{7,64}$/i.test(env.PLAN_COMMIT ?? env.GITHUB_SHA ?? "")
-    ? (env.PLAN_COMMIT ?? env.GITHUB_SHA)
-    : undefined;
   fs.mkdirSync(out, { recursive: true });
   const planned: PlannedEnvironment[] = [];
   const inputs: EnvironmentInput[] = [];
@@ -320,15 +431,8 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   fs.writeFileSync(path.join(out, "environments.json"), `${JSON.stringify(planned, null, 2)}\n`);
 
-  const mode = (
-    ["pull-request", "local", "drift-watch", "re-plan"].includes(env.PLAN_MODE ?? "")
-      ? env.PLAN_MODE
-      : env.GITHUB_ACTIONS === "true"
-        ? "pull-request"
-        : "local"
-  ) as Mode;
   const maxChars =
-    Number(env.PLAN_COMMENT_MAX_CHARS) || Math.floor(GITHUB_COMMENT_LIMIT / Math.max(1, known.length));
+    planSettings.settings.maxChars ?? Math.floor(GITHUB_COMMENT_LIMIT / Math.max(1, known.length));
   const runUrl =
     env.GITHUB_RUN_ID && env.GITHUB_REPOSITORY
       ? `${env.GITHUB_SERVER_URL || "https://github.com"}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}`

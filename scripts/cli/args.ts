@@ -174,6 +174,16 @@ export function usage(command?: Command): string {
 
 const SINCE = /^(\d+[smhd]|\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2})?)?)$/;
 
+/** The longest `--since` duration: ten years back, in days (older logs are long rotated away). */
+export const SINCE_MAX_DAYS = 3650;
+const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
+
+/** A `--since` duration longer than SINCE_MAX_DAYS (which docker would overflow on or misread). */
+function sinceTooLong(value: string): boolean {
+  const m = /^(\d+)([smhd])$/.exec(value);
+  return m !== null && Number(m[1]) * UNIT_SECONDS[m[2]] > SINCE_MAX_DAYS * 86400;
+}
+
 /** A `--since` value docker logs takes: a duration, or a date (and time) that exists. */
 function sinceOk(value: string): boolean {
   if (!SINCE.test(value)) return false;
@@ -225,7 +235,13 @@ export function parseArgs(
       const value = inline ?? argv[++i];
       if (value === undefined || value === "" || value.startsWith("--"))
         errors.push(`${key} needs a value, e.g. ${EXAMPLES[key as (typeof VALUED)[number]]}; see --help`);
-      else valued[key] = value;
+      // one value each: the last one silently winning could act on the wrong folder or image
+      else if (key in valued) {
+        if (valued[key] !== value)
+          errors.push(
+            `${key} is given twice (${JSON.stringify(valued[key])} and ${JSON.stringify(value)}); give ${key} once, e.g. ${EXAMPLES[key as (typeof VALUED)[number]]}`,
+          );
+      } else valued[key] = value;
     } else if (arg.startsWith("-") && arg !== "-")
       errors.push(`unknown option ${JSON.stringify(arg)}; see --help`);
     else positional.push(arg);
@@ -285,6 +301,10 @@ export function parseArgs(
   if (options.since !== undefined && !sinceOk(options.since)) {
     errors.push(
       `--since must be a duration like 10m, 2h, 1d or a date like 2026-11-30T10:00, got ${JSON.stringify(options.since)}`,
+    );
+  } else if (options.since !== undefined && sinceTooLong(options.since)) {
+    errors.push(
+      `--since must be a duration of at most ${SINCE_MAX_DAYS} days (${SINCE_MAX_DAYS}d), got ${JSON.stringify(options.since)}; give a shorter one like 30d, or a date like 2026-11-30T10:00`,
     );
   }
   if (

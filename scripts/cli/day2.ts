@@ -11,6 +11,7 @@ import { buildConfig } from "../../config/build-config";
 import { readConfigInput } from "../../config/load-config";
 import { AppConfig, BackupSettings } from "../../config/types";
 import { execDocker, execDockerOk } from "../lib/docker";
+import { folderProblem } from "../lib/folders";
 import { Context, deploy } from "./commands";
 import { containersOf, inspectContainer } from "./diagnose";
 import { entryStatusLine } from "./entry";
@@ -203,6 +204,61 @@ export async function backup(ctx: Context, environment: string): Promise<string>
 }
 
 /**
+ * What stops a backup of `environment` from writing its dump into `backups.dir` or copying it to
+ * `to` (`--to`) or `backups.copyTo` (BACKUP_COPY_TO): each a local folder (a bucket is reached by
+ * syncing one). Checked before Docker is asked and before a dump is written.
+ */
+export function backupTargetProblems(
+  root: string,
+  environment: string,
+  backups: Pick<BackupSettings, "dir" | "copyTo">,
+  to: string | undefined,
+): string[] {
+  const problems: string[] = [];
+  const dir = folderProblem(
+    `BACKUP_DIR=${backups.dir}`,
+    path.resolve(root, backups.dir),
+    environment,
+    `give BACKUP_DIR a directory (made if missing; the dumps go into BACKUP_DIR/${environment}/), e.g. backups`,
+  );
+  if (dir) problems.push(dir);
+  const copyTo = to ?? backups.copyTo;
+  if (copyTo !== undefined) {
+    const [shown, fix] =
+      to !== undefined
+        ? [`--to ${to}`, "give --to a directory (made if missing), e.g. --to /mnt/backups"]
+        : [
+            `BACKUP_COPY_TO=${copyTo}`,
+            "give BACKUP_COPY_TO a directory (made if missing), e.g. /mnt/backups",
+          ];
+    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(copyTo))
+      problems.push(
+        `${shown} is a URL, and the copy goes to a local directory (a mounted disk or network share); ${fix}, and sync that directory to the bucket with your tool of choice (aws s3 sync, rclone)`,
+      );
+    else {
+      const copy = folderProblem(shown, path.resolve(root, copyTo), environment, fix);
+      if (copy) problems.push(copy);
+    }
+  }
+  return problems;
+}
+
+/**
+ * backupTargetProblems for the settings as they are (the process environment and `.env`); none
+ * when the settings do not build (synth reports those, exit 2).
+ */
+export function backupSettingsProblems(
+  root: string,
+  env: NodeJS.ProcessEnv,
+  environment: string,
+  to: string | undefined,
+): string[] {
+  const { input } = readConfigInput(root, env);
+  const built = buildConfig(input, { only: [environment] });
+  return built.ok ? backupTargetProblems(root, environment, built.config.backups, to) : [];
+}
+
+/**
  * `pg_dump --format=custom` of `db` in `container` to `<backups.dir>/<env>/<env>-<time>.dump` (via
  * a `.partial` file), its `.sha256` beside it, a checked copy to `--to` or `backups.copyTo`, and
  * the oldest dumps beyond `backups.kept` removed. Returns the dump's path.
@@ -214,6 +270,9 @@ export function dumpDatabase(
   db: { readonly user: string; readonly database: string },
   backups: BackupSettings,
 ): string {
+  // before anything is written: a dump that cannot be kept or copied is not taken
+  const problems = backupTargetProblems(ctx.root, environment, backups, ctx.options.to);
+  if (problems.length > 0) throw new CommandFailed(problems.join("\nerror: "), 2);
   const dir = path.resolve(ctx.root, backups.dir, environment);
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
   const stamp = new Date().toISOString().replace(/[-:]/g, "").replace(/\..*/, "").replace("T", "-");
@@ -345,6 +404,48 @@ export function pgRestore(
   if (run.status !== 0) throw new CommandFailed(`pg_restore failed: ${run.stderr.toString().trim()}`, 1);
 }
 
+/** A PostgreSQL major version as PG_VERSION and PG_MAJOR write it (`17`, or `9.6` before 10), as a number. */
+function majorNumber(major: string): number | undefined {
+  return /^\d+(\.\d+)?$/.test(major) ? Number(major) : undefined;
+}
+
+/**
+ * Whether pg-upgrade may move data of PostgreSQL `oldMajor` (the data directory's PG_VERSION) to
+ * `image`, whose PG_MAJOR is `newMajor`: only to a newer major. Pure; `undefined` when it may, else
+ * why not with the fix, and the exit code (nothing has been stopped yet).
+ */
+export function pgUpgradeProblem(
+  environment: string,
+  image: string,
+  oldMajor: string,
+  newMajor: string | undefined,
+): CommandFailed | undefined {
+  const from = majorNumber(oldMajor);
+  const to = newMajor === undefined ? undefined : majorNumber(newMajor);
+  if (to === undefined)
+    return new CommandFailed(
+      `--image ${image} does not say its PostgreSQL major version (PG_MAJOR); give an official postgres image, e.g. --image postgres:18`,
+      2,
+    );
+  if (from === undefined)
+    return new CommandFailed(
+      `${environment}: the database's data directory does not say its PostgreSQL major version (PG_VERSION is ${JSON.stringify(oldMajor)}); pg-upgrade needs the database running on its data: \`npm run status -- ${environment}\`, deploy if needed, then run it again`,
+      1,
+    );
+  const newer = `e.g. --image postgres:${Math.floor(from) + 1}`;
+  if (to === from)
+    return new CommandFailed(
+      `--image ${image} is PostgreSQL ${newMajor}, which the data of ${environment} already is; nothing to upgrade (to upgrade, give a newer major, ${newer})`,
+      2,
+    );
+  if (to < from)
+    return new CommandFailed(
+      `--image ${image} is PostgreSQL ${newMajor}, older than the data of ${environment} (PostgreSQL ${oldMajor}): pg-upgrade only moves to a newer major (a PostgreSQL ${oldMajor} dump does not restore into ${newMajor}); give a newer major than ${oldMajor}, ${newer}`,
+      2,
+    );
+  return undefined;
+}
+
 /**
  * A PostgreSQL major-version upgrade: a dump, the old data kept in a copy of the volume, the new
  * server on a fresh data directory with the dump restored, then the app started on it.
@@ -358,21 +459,29 @@ export async function pgUpgrade(ctx: Context, environment: string): Promise<void
       2,
     );
   }
-  const oldMajor = execDocker(["exec", f.db.container, "cat", "/var/lib/postgresql/data/PG_VERSION"]).trim();
-  if (!execDockerOk(["image", "inspect", image])) execDocker(["pull", image]);
-  const newMajor = /^PG_MAJOR=(\d+)/m.exec(
+  if (!execDockerOk(["exec", f.db.container, "true"])) {
+    throw new CommandFailed(
+      `${environment}: the database container ${f.db.container} is not running; deploy first`,
+      1,
+    );
+  }
+  let oldMajor = "";
+  try {
+    oldMajor = execDocker(["exec", f.db.container, "cat", "/var/lib/postgresql/data/PG_VERSION"]).trim();
+  } catch {
+    // no PG_VERSION: pgUpgradeProblem says so
+  }
+  if (!execDockerOk(["image", "inspect", image]) && !execDockerOk(["pull", image]))
+    throw new CommandFailed(
+      `--image ${image} cannot be pulled; check its name and tag (e.g. --image postgres:18) and the registry login`,
+      1,
+    );
+  const newMajor = /^PG_MAJOR=(\d+(?:\.\d+)?)$/m.exec(
     execDocker(["image", "inspect", "-f", "{{range .Config.Env}}{{println .}}{{end}}", image]),
   )?.[1];
-  if (!newMajor)
-    throw new CommandFailed(
-      `${image} does not say its PostgreSQL major version (PG_MAJOR); give an official postgres image`,
-      2,
-    );
-  if (newMajor === oldMajor)
-    throw new CommandFailed(
-      `${image} is PostgreSQL ${newMajor}, which the data already is; nothing to upgrade`,
-      2,
-    );
+  // decided before anything is stopped, emptied or dumped
+  const refused = pgUpgradeProblem(environment, image, oldMajor, newMajor);
+  if (refused) throw refused;
   const dump = await backup(ctx, environment);
   const keep = `${f.db.volume}-pg${oldMajor}`;
   line(bold(`${environment}: PostgreSQL ${oldMajor} -> ${newMajor}`));

@@ -1,4 +1,4 @@
-import { secretKeyProblem } from "../../config/build-config";
+import { buildConfig, readEnvironments, secretKeyProblem } from "../../config/build-config";
 import { errors, ok, STRONG_KEY } from "../support/config";
 
 describe("defaults (no .env at all)", () => {
@@ -187,5 +187,37 @@ describe("helpers", () => {
   it("applies Django's own rule for weak secret keys", () => {
     expect(secretKeyProblem(STRONG_KEY)).toBeUndefined();
     expect(secretKeyProblem("a".repeat(60))).toMatch(/5 different characters/);
+  });
+});
+
+describe("ENVIRONMENTS alone, for the command line", () => {
+  it("is read as buildConfig reads it: the default, or the list, trimmed", () => {
+    expect(readEnvironments({ env: {} })).toEqual({ ok: true, environments: ["dev", "prod"] });
+    expect(
+      readEnvironments({ env: {}, dotenv: { name: ".env", vars: { ENVIRONMENTS: " dev , stage " } } }),
+    ).toEqual({ ok: true, environments: ["dev", "stage"] });
+  });
+
+  it.each([" ", "dev prod", "Dev,prod", "dev,dev", "dev,prod-app"])(
+    "refuses %j with buildConfig's own errors for it",
+    (value) => {
+      const alone = readEnvironments({ env: { ENVIRONMENTS: value } });
+      const whole = buildConfig({ env: { ENVIRONMENTS: value } });
+      expect(alone.ok).toBe(false);
+      expect(whole.ok).toBe(false);
+      if (!alone.ok && !whole.ok) {
+        expect(alone.errors.length).toBeGreaterThan(0);
+        for (const e of alone.errors) expect(whole.errors).toContain(e);
+      }
+    },
+  );
+
+  it("says to separate names with commas when they are separated by spaces", () => {
+    expect(readEnvironments({ env: { ENVIRONMENTS: "dev prod" } })).toEqual({
+      ok: false,
+      errors: [
+        'ENVIRONMENTS must separate environment names with commas, e.g. "dev,prod" (bad item "dev prod"), got "dev prod" (set in environment)',
+      ],
+    });
   });
 });

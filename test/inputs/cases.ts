@@ -123,6 +123,15 @@ const SETTINGS: Case[] = [
     },
   ),
   setting(
+    "ENVIRONMENTS separated by a space, not a comma",
+    { ENVIRONMENTS: "dev prod" },
+    {
+      field: "ENVIRONMENTS",
+      value: '"dev prod"',
+      fix: /separate environment names with commas, e\.g\. "dev,prod"/,
+    },
+  ),
+  setting(
     "ENVIRONMENTS naming one twice",
     { ENVIRONMENTS: "dev,dev" },
     { field: "ENVIRONMENTS", value: '"dev"', fix: /list each environment once/ },
@@ -1344,6 +1353,150 @@ const SECRET_FILES: Case[] = [
   },
 ];
 
+// --- settings read by the commands themselves: where backups go, plan:pr's PLAN_* --------------
+
+const backupSetting = (
+  name: string,
+  files: Parameters<Tools["backupTargets"]>[0],
+  backups: Parameters<Tools["backupTargets"]>[1],
+  refused: Refusal,
+): InProcessCase => ({ path: "setting", name, run: (t) => t.backupTargets(files, backups), refused });
+
+const planSetting = (
+  name: string,
+  files: Parameters<Tools["planSettings"]>[0],
+  env: Record<string, string>,
+  refused: Refusal,
+): InProcessCase => ({ path: "setting", name, run: (t) => t.planSettings(files, env), refused });
+
+const COMMAND_SETTINGS: Case[] = [
+  backupSetting(
+    "BACKUP_DIR a file (was ENOTDIR after the dump, rotation skipped)",
+    { "dumps.txt": "x" },
+    { dir: "dumps.txt" },
+    {
+      field: "BACKUP_DIR",
+      value: "dumps.txt",
+      fix: /is a file, not a directory; give BACKUP_DIR a directory/,
+    },
+  ),
+  backupSetting(
+    "BACKUP_DIR with a file where the environment's folder goes",
+    { "backups/dev": "x" },
+    {},
+    {
+      field: "BACKUP_DIR",
+      value: "backups/dev",
+      fix: /is a file, not a directory; .*or move .*backups\/dev away/,
+    },
+  ),
+  backupSetting(
+    "BACKUP_COPY_TO under a file",
+    { "share.txt": "x" },
+    { copyTo: "share.txt/backups" },
+    {
+      field: "BACKUP_COPY_TO",
+      value: "share.txt",
+      fix: /is a file, not a directory; give BACKUP_COPY_TO a directory/,
+    },
+  ),
+  backupSetting(
+    "BACKUP_COPY_TO an s3:// URL (the copy is a local directory)",
+    {},
+    { copyTo: "s3://backups/prod" },
+    {
+      field: "BACKUP_COPY_TO",
+      value: "s3://backups/prod",
+      fix: /sync that directory to the bucket .*aws s3 sync, rclone/,
+    },
+  ),
+  backupSetting(
+    "BACKUP_DIR a link to nothing",
+    { dumps: { link: "/nonexistent/dumps" } },
+    { dir: "dumps" },
+    {
+      field: "BACKUP_DIR",
+      value: '"/nonexistent/dumps"',
+      fix: /which does not exist; give BACKUP_DIR a directory/,
+    },
+  ),
+  {
+    path: "setting",
+    name: "BACKUP_DIR and BACKUP_COPY_TO folders still to be made (nothing is made by the check)",
+    run: (t) => t.backupTargets({ "mnt/.keep": "" }, { dir: "dumps", copyTo: "mnt/share" }),
+    accepted: (o) => {
+      const dir = o.value as string;
+      assert.ok(!fs.existsSync(path.join(dir, "dumps")) && !fs.existsSync(path.join(dir, "mnt/share")));
+    },
+  },
+  planSetting(
+    "PLAN_OUT_DIR a file (was unexpected failure: EEXIST)",
+    { "plans.txt": "x" },
+    { PLAN_OUT_DIR: "plans.txt" },
+    {
+      field: "PLAN_OUT_DIR",
+      value: "plans.txt",
+      fix: /is a file, not a directory; give PLAN_OUT_DIR a folder of its own/,
+    },
+  ),
+  planSetting(
+    "PLAN_OUT_DIR cdktf.out itself (its stack folders are emptied)",
+    {},
+    { PLAN_OUT_DIR: "cdktf.out" },
+    {
+      field: "PLAN_OUT_DIR",
+      value: "cdktf.out",
+      fix: /where synth writes each environment; .*e\.g\. cdktf\.out\/plans/,
+    },
+  ),
+  planSetting(
+    "PLAN_COMMENT_FILE a directory",
+    { comments: { dir: true } },
+    { PLAN_COMMENT_FILE: "comments" },
+    {
+      field: "PLAN_COMMENT_FILE",
+      value: "comments",
+      fix: /is a directory, not a file; give PLAN_COMMENT_FILE a file path/,
+    },
+  ),
+  planSetting(
+    "PLAN_MODE unknown (was silently the default)",
+    {},
+    { PLAN_MODE: "review" },
+    { field: "PLAN_MODE", value: '"review"', fix: /one of pull-request, local, drift-watch, re-plan/ },
+  ),
+  planSetting(
+    "PLAN_COMMENT_MAX_CHARS negative (was taken)",
+    {},
+    { PLAN_COMMENT_MAX_CHARS: "-5" },
+    { field: "PLAN_COMMENT_MAX_CHARS", value: '"-5"', fix: MUST_BE_NUMBER(1000, 65536) },
+  ),
+  planSetting(
+    "PLAN_COMMENT_MAX_CHARS not a number (was silently the default)",
+    {},
+    { PLAN_COMMENT_MAX_CHARS: "abc" },
+    { field: "PLAN_COMMENT_MAX_CHARS", value: '"abc"', fix: /or leave it unset/ },
+  ),
+  planSetting(
+    "PLAN_REDACT_ENV with a value in place of a name",
+    {},
+    { PLAN_REDACT_ENV: "MY_TOKEN,hunter 2" },
+    { field: "PLAN_REDACT_ENV", value: '"hunter 2"', fix: /give the variables' names, not their values/ },
+  ),
+  planSetting(
+    "PLAN_COMMIT a branch name (was silently no commit)",
+    {},
+    { PLAN_COMMIT: "main" },
+    { field: "PLAN_COMMIT", value: '"main"', fix: /must be a commit SHA \(7 to 64 hex digits\)/ },
+  ),
+  {
+    path: "setting",
+    name: "PLAN_REDACT_ENV with spaces after the commas (each name trimmed)",
+    run: (t) => t.planSettings({}, { PLAN_REDACT_ENV: "A, B ,C", PLAN_MODE: " re-plan " }),
+    accepted: (o) => assert.strictEqual((o.value as { mode: string }).mode, "re-plan"),
+  },
+];
+
 // --- command line arguments, through parseArgs (ENVIRONMENTS=dev,prod) --------------------------
 
 const cli = (argv: readonly string[], refused: Refusal): InProcessCase => ({
@@ -1444,6 +1597,56 @@ const CLI_ARGS: Case[] = [
   }),
   cli(["backup", "dev", "--to="], { field: "--to", value: "needs a value", fix: /e\.g\. --to / }),
   cli(["deploy", ""], { field: "environment", value: '""', fix: /ENVIRONMENTS is dev,prod/ }),
+  cli(["logs", "dev", "--tail", "5", "--tail", "6"], {
+    field: "--tail",
+    value: '("5" and "6")',
+    fix: /is given twice .*give --tail once/,
+  }),
+  cli(["backup", "dev", "--to", "/mnt/a", "--to=/mnt/b"], {
+    field: "--to",
+    value: '("/mnt/a" and "/mnt/b")',
+    fix: /give --to once/,
+  }),
+  cli(["logs", "dev", "--since", "99999999999999999999d"], {
+    field: "--since",
+    value: '"99999999999999999999d"',
+    fix: /at most 3650 days .*give a shorter one like 30d/,
+  }),
+  cli(["logs", "dev", "--since", "87601h"], {
+    field: "--since",
+    value: '"87601h"',
+    fix: /at most 3650 days/,
+  }),
+  {
+    path: "CLI argument",
+    name: "pg-upgrade to an older major: postgres:16 on PostgreSQL 17 data (was not refused)",
+    run: (t) => t.pgUpgrade("postgres:16", "17", "16"),
+    refused: {
+      field: "--image postgres:16",
+      value: "PostgreSQL 16, older than the data of dev (PostgreSQL 17)",
+      fix: /\(exit 2\) .*only moves to a newer major.*e\.g\. --image postgres:18/,
+    },
+  },
+  {
+    path: "CLI argument",
+    name: "pg-upgrade to the data's own major",
+    run: (t) => t.pgUpgrade("postgres:17.2", "17", "17"),
+    refused: {
+      field: "--image postgres:17.2",
+      value: "PostgreSQL 17",
+      fix: /\(exit 2\) .*nothing to upgrade/,
+    },
+  },
+  {
+    path: "CLI argument",
+    name: "pg-upgrade from 9.6 to 10 (9.6 is a major, not 9)",
+    run: (t) => t.pgUpgrade("postgres:10", "9.6", "10"),
+    accepted: () => undefined,
+  },
+  cliOk(["backup", "dev", "--to", "/mnt/a", "--to", "/mnt/a"], (a) =>
+    assert.strictEqual(a.options.to, "/mnt/a"),
+  ),
+  cliOk(["logs", "dev", "--since", "3650d"], (a) => assert.strictEqual(a.options.since, "3650d")),
 
   cliOk(["logs", "dev", "--since=10m"], (a) => assert.strictEqual(a.options.since, "10m")),
   cliOk(["logs", "prod", "--since", "2028-02-29T23:59"], (a) => {
@@ -1823,6 +2026,53 @@ const PROCESS_CASES: ProcessCase[] = [
   },
   {
     path: "CLI argument",
+    name: "CLI: backup dev --to a file (was ENOTDIR after the dump, exit 1; refused before Docker)",
+    argv: ["backup", "dev", "--to", "dumps.txt"],
+    setup: (dir) => fs.writeFileSync(`${dir}/dumps.txt`, "x"),
+    exitCode: 2,
+    refused: { field: "--to dumps.txt", value: "is a file", fix: /give --to a directory/ },
+    withinMs: 30_000,
+  },
+  {
+    path: "setting",
+    name: "CLI: backup dev with BACKUP_DIR a file (refused before Docker)",
+    argv: ["backup", "dev"],
+    env: { BACKUP_DIR: "dumps.txt" },
+    setup: (dir) => fs.writeFileSync(`${dir}/dumps.txt`, "x"),
+    exitCode: 2,
+    refused: { field: "BACKUP_DIR", value: "dumps.txt", fix: /give BACKUP_DIR a directory/ },
+    withinMs: 30_000,
+  },
+  {
+    path: ".env file",
+    name: "CLI: synth with ENVIRONMENTS=' ' in .env (was \"synth needs an environment\")",
+    argv: ["synth"],
+    setup: (dir) => fs.writeFileSync(`${dir}/.env`, "ENVIRONMENTS=' '\n"),
+    exitCode: 2,
+    refused: {
+      field: "ENVIRONMENTS",
+      value: '" "',
+      fix: /must name at least one environment, e\.g\. "dev"/,
+      absent: "needs an environment",
+    },
+    withinMs: 30_000,
+  },
+  {
+    path: "setting",
+    name: "CLI: synth dev with ENVIRONMENTS='dev prod' (was unknown environment)",
+    argv: ["synth", "dev"],
+    env: { ENVIRONMENTS: "dev prod" },
+    exitCode: 2,
+    refused: {
+      field: "ENVIRONMENTS",
+      value: '"dev prod"',
+      fix: /separate environment names with commas/,
+      absent: "unknown environment",
+    },
+    withinMs: 30_000,
+  },
+  {
+    path: "CLI argument",
     name: "CLI: restore without --yes (refused before Docker is reached)",
     argv: ["restore", "dev", "some.dump"],
     exitCode: 2,
@@ -1833,6 +2083,7 @@ const PROCESS_CASES: ProcessCase[] = [
 
 export const CASES: readonly Case[] = [
   ...SETTINGS,
+  ...COMMAND_SETTINGS,
   ...ENV_FILES,
   ...SECRET_FILES,
   ...CLI_ARGS,

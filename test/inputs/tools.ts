@@ -13,6 +13,8 @@ import { loadConfig } from "../../config/load-config";
 import { materializeSecrets } from "../../config/secret-store";
 import { SETTINGS } from "../../config/settings";
 import { parseArgs } from "../../scripts/cli/args";
+import { backupTargetProblems, pgUpgradeProblem } from "../../scripts/cli/day2";
+import { readPlanSettings } from "../../scripts/plan-pr";
 import * as library from "../../constructs";
 import { PASSWORD, SECRET_KEY, bareStack, basics } from "../support/constructs";
 import type { Outcome } from "./cases";
@@ -141,6 +143,42 @@ process.stdout.write(JSON.stringify(r.ok ? { ok: true, errors: [], warnings: r.w
   args(argv: readonly string[]): Outcome {
     const result = parseArgs(argv, ["dev", "prod"]);
     return result.ok ? { ok: true, errors: [], value: result.args } : { ok: false, errors: result.errors };
+  }
+
+  /**
+   * pg-upgrade's decision for `--image image` (whose PG_MAJOR is `newMajor`) on data of
+   * PostgreSQL `oldMajor` (its PG_VERSION), as `pgUpgrade` takes it before anything is stopped.
+   */
+  pgUpgrade(image: string, oldMajor: string, newMajor: string | undefined): Outcome {
+    const refused = pgUpgradeProblem("dev", image, oldMajor, newMajor);
+    return refused
+      ? { ok: false, errors: [`(exit ${refused.exitCode}) ${refused.message}`] }
+      : { ok: true, errors: [] };
+  }
+
+  /**
+   * Where `backup dev` would write (BACKUP_DIR) and copy (`to`, else BACKUP_COPY_TO), checked as
+   * the CLI checks them before Docker is asked; relative paths against a fresh project with `files`.
+   */
+  backupTargets(
+    files: Readonly<Record<string, FileSpec>>,
+    backups: { readonly dir?: string; readonly copyTo?: string },
+    to?: string,
+  ): Outcome {
+    const dir = this.dir();
+    this.write(dir, files);
+    const problems = backupTargetProblems(dir, "dev", { dir: "backups", ...backups }, to);
+    return { ok: problems.length === 0, errors: problems, value: dir };
+  }
+
+  /** plan:pr's PLAN_* settings, relative paths against a fresh project with `files`. */
+  planSettings(files: Readonly<Record<string, FileSpec>>, env: Readonly<Record<string, string>>): Outcome {
+    const dir = this.dir();
+    this.write(dir, files);
+    const result = readPlanSettings(env, dir);
+    return result.ok
+      ? { ok: true, errors: [], value: result.settings }
+      : { ok: false, errors: result.errors };
   }
 
   /**

@@ -32,6 +32,44 @@ describe("synth with bad input", () => {
   });
 });
 
+describe("ENVIRONMENTS invalid: the configuration's own error, once, before the environment is looked up", () => {
+  it.each([
+    [["synth", "dev"], "Dev,prod", /bad item "Dev"/],
+    [["synth"], " ", /must name at least one environment, e\.g\. "dev", got " "/],
+    [["synth", "dev"], "dev prod", /separate environment names with commas, e\.g\. "dev,prod"/],
+  ])("%j with ENVIRONMENTS=%j", (argv, value, message) => {
+    const { code, out } = run("scripts/cli.ts", argv, {
+      ENVIRONMENTS: value,
+      DOCKER_HOST: "unix:///nonexistent/docker.sock",
+    });
+    expect(code).toBe(2);
+    const errors = out.split("\n").filter((l) => /error/.test(l));
+    expect(errors).toEqual([expect.stringMatching(/^config error: ENVIRONMENTS /)]);
+    expect(errors[0]).toMatch(message);
+    expect(out).not.toMatch(/unknown environment|needs an environment/);
+  });
+
+  it("still answers --help", () => {
+    const { code, out } = run("scripts/cli.ts", ["--help"], { ENVIRONMENTS: "Dev,prod" });
+    expect(code).toBe(0);
+    expect(out).toContain("usage: npm run <command>");
+  });
+});
+
+describe("backup: where the dump goes is checked before Docker is asked", () => {
+  it("refuses --to naming a file, exit 2, naming it and the fix", () => {
+    const { code, out } = run("scripts/cli.ts", ["backup", "dev", "--to", "/etc/passwd"], {
+      DOCKER_HOST: "unix:///nonexistent/docker.sock",
+      TERRAFORM_BINARY_NAME: "/nonexistent/terraform",
+    });
+    expect(code).toBe(2);
+    expect(out).toContain(
+      "error: --to /etc/passwd is a file, not a directory; give --to a directory (made if missing), e.g. --to /mnt/backups",
+    );
+    expect(out).not.toMatch(/unexpected failure|Docker is not reachable|^\s+at /m);
+  });
+});
+
 describe("npm run deploy|diff|destroy preflight", () => {
   it("rejects an unknown command with the usage", () => {
     const { code, out } = run("scripts/cli.ts", ["deplyo"], {});

@@ -88,3 +88,50 @@ describe("entry, the shared entry point, in place of an environment", () => {
     });
   });
 });
+
+describe("options that take one value", () => {
+  it.each([
+    [
+      ["logs", "dev", "--tail", "5", "--tail", "6"],
+      '--tail is given twice ("5" and "6"); give --tail once, e.g. --tail 100',
+    ],
+    [
+      ["backup", "dev", "--to", "a", "--to=b"],
+      '--to is given twice ("a" and "b"); give --to once, e.g. --to /mnt/backups',
+    ],
+    [
+      ["pg-upgrade", "dev", "--image", "postgres:18", "--image", "postgres:17", "--yes"],
+      '--image is given twice ("postgres:18" and "postgres:17"); give --image once, e.g. --image postgres:18',
+    ],
+  ])("refuses %j rather than let the last one win", (argv, message) => {
+    expect(parseArgs(argv, envs)).toEqual({ ok: false, errors: [message] });
+  });
+
+  it("takes the same value given twice", () => {
+    expect(parseArgs(["logs", "dev", "--tail", "5", "--tail=5"], envs)).toMatchObject({
+      ok: true,
+      args: { options: { tail: 5 } },
+    });
+  });
+});
+
+describe("--since", () => {
+  it.each(["3650d", "87600h", "5256000m", "315360000s", "0s"])(
+    "takes %s (at most ten years back)",
+    (since) => {
+      expect(parseArgs(["logs", "dev", "--since", since], envs)).toMatchObject({
+        ok: true,
+        args: { options: { since } },
+      });
+    },
+  );
+
+  it.each(["99999999999999999999d", "3651d", "87601h"])("refuses %s, saying the bound", (since) => {
+    expect(parseArgs(["logs", "dev", "--since", since], envs)).toEqual({
+      ok: false,
+      errors: [
+        `--since must be a duration of at most 3650 days (3650d), got "${since}"; give a shorter one like 30d, or a date like 2026-11-30T10:00`,
+      ],
+    });
+  });
+});
