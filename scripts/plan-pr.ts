@@ -36,7 +36,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { buildConfig } from "../config/build-config";
 import { readConfigInput } from "../config/load-config";
-import { SETTINGS } from "../config/settings";
+import { isSecretName } from "../config/settings";
 import { acquire } from "./cli/lock";
 import { OUTDIR, environmentOutdir, stackDir, synthIfChanged } from "./cli/synth";
 import { Runner, constructPaths, initIfNeeded, terraform } from "./cli/terraform";
@@ -78,13 +78,10 @@ function redactNames(env: NodeJS.ProcessEnv): string[] {
 
 /** Every value that must never reach the comment: secret settings (any NAME__ENV form), credentials, extra names. */
 export function secretValues(env: NodeJS.ProcessEnv, secretsDir?: string): string[] {
-  const secretNames = SETTINGS.filter((s) => s.secret).map((s) => s.name);
   const extra = redactNames(env);
+  // isSecretName: the secret settings, their NAME__<ENV> forms and the APP_SECRET_<NAME> pattern
   const values = Object.entries(env)
-    .filter(
-      ([k]) =>
-        secretNames.includes(k.replace(/__[A-Z0-9_]+$/, "")) || TOOL_SECRETS.includes(k) || extra.includes(k),
-    )
+    .filter(([k]) => isSecretName(k) || TOOL_SECRETS.includes(k) || extra.includes(k))
     .map(([, v]) => v ?? "");
   if (secretsDir && fs.existsSync(secretsDir)) {
     const walk = (dir: string): string[] =>
