@@ -6,7 +6,7 @@ import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { OWN_PREFIXES, SETTINGS } from "../../config/settings";
-import { DEFAULT_IGNORE, contextEntries, entriesHash } from "../../constructs/build-context";
+import { DEFAULT_IGNORE, contextEntries, entriesHash, stackOwnIgnore } from "../../constructs/build-context";
 import { run } from "../lib/process";
 
 export const OUTDIR = "cdktf.out";
@@ -104,7 +104,12 @@ export function synthInputsDigest(
     )
     .sort();
   for (const k of relevant) hash.update(`${k}=${env[k]}\0`);
-  for (const context of contexts) hash.update(fs.existsSync(context) ? projectInputsHash(context) : "none");
+  for (const context of contexts) {
+    // the stack's own files inside the project (its state, cdktf.out, secrets) are never sent:
+    // they must not make every synth look new either
+    const always = stackOwnIgnore(context, root, [secretsDir]);
+    hash.update(fs.existsSync(context) ? projectInputsHash(context, always) : "none");
+  }
   return hash.digest("hex");
 }
 
@@ -117,8 +122,8 @@ const PROJECT_FILES =
  * or the stack's deny-list) let through, and the files that decide the build (manage.py, the
  * dependency files) even where its .dockerignore leaves them out.
  */
-export function projectInputsHash(dir: string): string {
-  const entries = contextEntries(dir, "", DEFAULT_IGNORE);
+export function projectInputsHash(dir: string, always: readonly string[] = []): string {
+  const entries = contextEntries(dir, "", DEFAULT_IGNORE, always);
   const listed = new Set(entries.map((e) => e.to));
   const extra = [
     ...fs.readdirSync(dir),

@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { projectInputsHash } from "../../../scripts/cli/synth";
+import { projectInputsHash, synthInputsDigest } from "../../../scripts/cli/synth";
 
 describe("the project's part of the synth inputs", () => {
   let dir: string;
@@ -31,5 +31,17 @@ describe("the project's part of the synth inputs", () => {
     const first = projectInputsHash(dir);
     write("requirements.txt", "Django==5.2.20\n");
     expect(projectInputsHash(dir)).not.toBe(first);
+  });
+
+  it("leaves out the stack's own files when the project is the stack's root, whatever its .dockerignore says", () => {
+    write(".dockerignore", ".git\n");
+    write("package.json", "{}");
+    const first = synthInputsDigest(dir, {}, ".secrets", [dir]);
+    write("cdktf.out/dev/stacks/dev/cdk.tf.json", "{}");
+    write("terraform.dev.tfstate", "{}");
+    write(".terraform/x", "y");
+    expect(synthInputsDigest(dir, {}, ".secrets", [dir])).toBe(first);
+    write("mysite/views.py", "v2");
+    expect(synthInputsDigest(dir, {}, ".secrets", [dir])).not.toBe(first);
   });
 });
