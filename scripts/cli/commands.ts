@@ -345,8 +345,21 @@ export async function apply(ctx: Context, p: Plan, destroying = false): Promise<
  * one, and such a container would be left stray and block its name for the next deploy.
  */
 export async function recover(ctx: Context, dir: string, stack: string, since?: number): Promise<void> {
-  const pulled = await terraform(ctx.runner, dir, ["state", "pull"]);
-  if (pulled.code !== 0) return;
+  // a state read can fail for a moment after an interrupted apply (the run's lock, a busy machine):
+  // without it nothing can be cleaned up safely, so try again before giving up, and say so
+  let pulled = await terraform(ctx.runner, dir, ["state", "pull"]);
+  for (let attempt = 1; pulled.code !== 0 && attempt < 4; attempt++) {
+    await new Promise((r) => setTimeout(r, 1000 * attempt));
+    pulled = await terraform(ctx.runner, dir, ["state", "pull"]);
+  }
+  if (pulled.code !== 0) {
+    line(
+      yellow(
+        `  ${stack}: could not read the state to clean up after the failed release (${tail(pulled.stderr || pulled.stdout, 3).trim() || `exit ${pulled.code}`}); containers of the failed release may be left: docker ps -a --filter label=django-cdktf.stack=${stack}`,
+      ),
+    );
+    return;
+  }
   const before: StateJson | undefined = pulled.stdout.trim() === "" ? undefined : JSON.parse(pulled.stdout);
   const recovery = before && recoverState(before);
   let removed = recovery?.removeContainers.map((c) => c.name) ?? [];

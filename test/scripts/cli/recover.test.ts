@@ -1,3 +1,7 @@
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { Context, recover } from "../../../scripts/cli/commands";
 import { StateJson, recordedContainerIds, recoverState } from "../../../scripts/cli/recover";
 
 const container = (name: string, extra: Record<string, unknown> = {}) => ({
@@ -122,4 +126,54 @@ describe("the containers a state records", () => {
   it("are none without a state (an interrupted first deploy)", () => {
     expect(recordedContainerIds(undefined).size).toBe(0);
   });
+});
+
+describe("recover after a failed apply, with a state that cannot be read at first", () => {
+  let dir: string;
+  let errors: string[];
+  let spy: jest.SpyInstance;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "recover-"));
+    errors = [];
+    spy = jest.spyOn(process.stderr, "write").mockImplementation((text) => {
+      errors.push(String(text));
+      return true;
+    });
+  });
+  afterEach(() => {
+    spy.mockRestore();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** A stand-in Terraform whose `state pull` fails `failures` times, then prints an empty state. */
+  function fakeTerraform(failures: number): Context {
+    const binary = path.join(dir, "terraform");
+    fs.writeFileSync(
+      binary,
+      [
+        "#!/bin/sh",
+        `n=$(cat "${dir}/count" 2>/dev/null || echo 0); echo $((n + 1)) > "${dir}/count"`,
+        `if [ "$n" -lt ${failures} ]; then echo "Error: state busy" >&2; exit 1; fi`,
+        "exit 0",
+        "",
+      ].join("\n"),
+      { mode: 0o755 },
+    );
+    return { runner: { binary, env: process.env } } as unknown as Context;
+  }
+  const calls = () => Number(fs.readFileSync(path.join(dir, "count"), "utf8"));
+
+  it("reads it again until it can", async () => {
+    await recover(fakeTerraform(2), dir, "dev-app");
+    expect(calls()).toBe(3);
+    expect(errors.join("")).not.toMatch(/could not read the state/);
+  });
+
+  it("says so, with Terraform's reason and where to look, when it never can", async () => {
+    await recover(fakeTerraform(99), dir, "dev-app");
+    expect(calls()).toBe(4);
+    expect(errors.join("")).toMatch(
+      /dev-app: could not read the state to clean up after the failed release \(Error: state busy\); containers of the failed release may be left: docker ps -a --filter label=django-cdktf.stack=dev-app/,
+    );
+  }, 20_000);
 });
