@@ -6,32 +6,9 @@ import { buildConfig } from "../../config/build-config";
 import { materializeSecrets } from "../../config/secret-store";
 import { SwarmReleaseStack } from "../../stacks/swarm-release-stack";
 import { SwarmStack } from "../../stacks/swarm-stack";
-import {
-  Json,
-  PROJECT_ROOT,
-  configFor,
-  fakeSecrets,
-  makeStacks,
-  resource,
-  synthJson,
-} from "../support/stack";
+import { Json, PROJECT_ROOT, makeStacks, resource, swarmStacks, synthJson } from "../support/stack";
 
 const SWARM = { DEPLOY_TARGET: "swarm" };
-
-function swarmStacks(env: Record<string, string> = {}) {
-  const app = Testing.app();
-  const environment = new SwarmStack(app, "dev", {
-    config: configFor({ ...SWARM, ...env }),
-    secrets: fakeSecrets(),
-    projectRoot: PROJECT_ROOT,
-  });
-  const release = new SwarmReleaseStack(app, "dev-app", {
-    environment,
-    projectRoot: PROJECT_ROOT,
-    sourceHash: "0123456789abcdef".repeat(4),
-  });
-  return { environment, release };
-}
 
 describe("the swarm stacks (DEPLOY_TARGET=swarm)", () => {
   const { environment, release } = swarmStacks();

@@ -1,8 +1,6 @@
 import { Testing, TerraformStack } from "cdktf";
-import { SwarmReleaseStack } from "../../stacks/swarm-release-stack";
-import { SwarmStack } from "../../stacks/swarm-stack";
 import { literal, literalEnv } from "../../constructs/terraform-text";
-import { PROJECT_ROOT, configFor, fakeSecrets, makeStacks } from "../support/stack";
+import { makeStacks, swarmStacks } from "../support/stack";
 
 /** Values a user may write that Terraform would evaluate if they reached the configuration as is. */
 const HOSTILE = {
@@ -56,17 +54,7 @@ describe("a user's values in the synthesized configuration", () => {
   });
 
   it("reach the swarm target's services as written", () => {
-    const app = Testing.app();
-    const environment = new SwarmStack(app, "dev", {
-      config: configFor({ DEPLOY_TARGET: "swarm", ...HOSTILE }),
-      secrets: fakeSecrets(),
-      projectRoot: PROJECT_ROOT,
-    });
-    const release = new SwarmReleaseStack(app, "dev-app", {
-      environment,
-      projectRoot: PROJECT_ROOT,
-      sourceHash: "0123456789abcdef".repeat(4),
-    });
+    const { environment, release } = swarmStacks(HOSTILE);
     const text = allText(environment, release);
     expect(text).toContain('$${file(\\"/etc/hostname\\")}');
     expect(text).toContain("https://$${var.c}.example.com");

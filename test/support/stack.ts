@@ -5,6 +5,8 @@ import { StackSecrets } from "../../config/secret-store";
 import { AppConfig, StackConfig } from "../../config/types";
 import { DjangoStack, DjangoStackProps } from "../../stacks/django-stack";
 import { ReleaseStack, ReleaseStackProps } from "../../stacks/release-stack";
+import { SwarmReleaseStack } from "../../stacks/swarm-release-stack";
+import { SwarmStack } from "../../stacks/swarm-stack";
 
 export const PROJECT_ROOT = path.resolve(__dirname, "..", "..");
 
@@ -118,4 +120,23 @@ export function validationErrors(stack: import("cdktf").TerraformStack): string[
   } catch (e) {
     return (e as Error).message.split("\n").filter((l) => l.trim() !== "");
   }
+}
+
+/** An environment's two swarm stacks (DEPLOY_TARGET=swarm), from the default configuration plus `env`. */
+export function swarmStacks(env: Record<string, string> = {}): {
+  environment: SwarmStack;
+  release: SwarmReleaseStack;
+} {
+  const app = Testing.app();
+  const environment = new SwarmStack(app, "dev", {
+    config: configFor({ DEPLOY_TARGET: "swarm", ...env }),
+    secrets: fakeSecrets(),
+    projectRoot: PROJECT_ROOT,
+  });
+  const release = new SwarmReleaseStack(app, "dev-app", {
+    environment,
+    projectRoot: PROJECT_ROOT,
+    sourceHash: "0123456789abcdef".repeat(4),
+  });
+  return { environment, release };
 }
