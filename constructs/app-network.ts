@@ -1,7 +1,7 @@
 import { Construct } from "constructs";
 import { Network } from "@cdktf/provider-docker/lib/network";
 import { labelsFor } from "./container-options";
-import { dockerNameProblem, validateProps } from "./validation";
+import { checkPropShapes, dockerNameProblem, validateProps } from "./validation";
 
 export interface AppNetworkProps {
   /** Prefix of the network names: `<namePrefix>-backend` and `<namePrefix>-frontend`. */
@@ -27,6 +27,7 @@ export class AppNetwork extends Construct {
 
   constructor(scope: Construct, id: string, props: AppNetworkProps) {
     super(scope, id);
+    checkPropShapes(this, "AppNetwork", props, { namePrefix: "string" });
     const driver = props.driver ?? "bridge";
     validateProps(this, () => [
       {

@@ -15,7 +15,13 @@ import {
 } from "./container-options";
 import { CaddyImageContract, MediaContract } from "./contracts";
 import { Secrets } from "./secrets";
-import { dockerNameProblem, pinnedImageProblem, validateProps, wholeNumberProblem } from "./validation";
+import {
+  checkPropShapes,
+  dockerNameProblem,
+  pinnedImageProblem,
+  validateProps,
+  wholeNumberProblem,
+} from "./validation";
 
 export interface CaddyProxyProps {
   /** Docker name of the container; its volumes are `<name>-admin`, `<name>-data` and `<name>-config`. */
@@ -77,6 +83,7 @@ export class CaddyProxy extends Construct {
 
   constructor(scope: Construct, id: string, props: CaddyProxyProps) {
     super(scope, id);
+    checkPropShapes(this, "CaddyProxy", props, { name: "string", network: "object" });
     const image = props.image ?? "caddy:2.10";
     const bindAddress = props.bindAddress ?? "127.0.0.1";
     const memoryMb = props.memoryMb ?? 128;

@@ -8,7 +8,7 @@ import { DjangoImageContract, ProjectImageContract } from "./contracts";
 import { LabelKeys } from "./labels";
 import { StagedContext } from "./staged-context";
 import { literalValues } from "./terraform-text";
-import { pinnedImageProblem, validateProps } from "./validation";
+import { checkPropShapes, pinnedImageProblem, validateProps } from "./validation";
 
 /** The stack's Dockerfile and settings overlay (constructs/project-image/). */
 export const PROJECT_IMAGE_KIT = path.join(__dirname, "project-image");
@@ -100,6 +100,7 @@ export class DjangoImage extends Construct {
 
   constructor(scope: Construct, id: string, props: DjangoImageProps) {
     super(scope, id);
+    checkPropShapes(this, "DjangoImage", props, { repository: "string", contextDir: "string" });
     const baseImage = props.baseImage ?? "python:3.13-slim";
     const dockerfile = props.dockerfile ?? "Dockerfile";
     this.overlay = props.wrap !== undefined;

@@ -28,7 +28,7 @@ import { DatabaseConnection } from "./postgres-database";
 import { ProxyRoute } from "./proxy-route";
 import { SecretFile, SecretsRef } from "./secrets";
 import { literal, literalEnv } from "./terraform-text";
-import { dockerNameProblem, validateProps, wholeNumberProblem } from "./validation";
+import { checkPropShapes, dockerNameProblem, validateProps, wholeNumberProblem } from "./validation";
 
 /** Django settings passed to the containers (the seed's `.env` vocabulary). */
 export interface DjangoSettings {
@@ -172,6 +172,39 @@ export class DjangoService extends Construct {
 
   constructor(scope: Construct, id: string, props: DjangoServiceProps) {
     super(scope, id);
+    checkPropShapes(
+      this,
+      "DjangoService",
+      props,
+      {
+        namePrefix: "string",
+        image: "object",
+        database: "object",
+        networks: "object",
+        "networks.frontend": "string",
+        "networks.backend": "string",
+        secrets: "object",
+        secretKey: "object",
+      },
+      {
+        settings: "object",
+        "settings.allowedHosts": "array",
+        "settings.csrfTrustedOrigins": "array",
+        "settings.debug": "boolean",
+        "settings.logLevel": "string",
+        "settings.secureProxySslHeader": "boolean",
+        "settings.secureSslRedirect": "boolean",
+        "settings.secureCookies": "boolean",
+        "settings.hstsSeconds": "number",
+        "settings.workers": "number",
+        "settings.threads": "number",
+        runtime: "object",
+        settingsModule: "string",
+        media: "object",
+        environment: "object",
+        secretEnvironment: "object",
+      },
+    );
     const s = props.settings ?? {};
     const memoryMb = props.memoryMb ?? 512;
     const healthTimeout = props.healthTimeoutSeconds ?? 90;

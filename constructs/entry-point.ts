@@ -4,7 +4,7 @@ import { CaddyProxy } from "./caddy-proxy";
 import { TlsConfig } from "./caddyfile";
 import { labelsFor } from "./container-options";
 import { ProxyRoute } from "./proxy-route";
-import { dockerNameProblem, validateProps } from "./validation";
+import { checkPropShapes, dockerNameProblem, validateProps } from "./validation";
 
 /** One host name the entry point serves, and the proxy it hands the requests to. */
 export interface EntryPointSite {
@@ -48,6 +48,7 @@ export class EntryPoint extends Construct {
 
   constructor(scope: Construct, id: string, props: EntryPointProps) {
     super(scope, id);
+    checkPropShapes(this, "EntryPoint", props, { name: "string" }, { sites: "array" });
     const sites = props.sites ?? [];
     validateProps(this, () => [
       {

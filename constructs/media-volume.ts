@@ -4,7 +4,7 @@ import { Volume } from "@cdktf/provider-docker/lib/volume";
 import { dropPrivileges, labelsFor, oneShot } from "./container-options";
 import { DjangoImageContract } from "./contracts";
 import { RemovedBlocks } from "./removed-blocks";
-import { dockerNameProblem, pinnedImageProblem, validateProps } from "./validation";
+import { checkPropShapes, dockerNameProblem, pinnedImageProblem, validateProps } from "./validation";
 
 export interface MediaVolumeProps {
   /** Docker name of the volume (and, with `-init`, of the one-shot that hands it to the app). */
@@ -36,6 +36,7 @@ export class MediaVolume extends Construct {
 
   constructor(scope: Construct, id: string, props: MediaVolumeProps) {
     super(scope, id);
+    checkPropShapes(this, "MediaVolume", props, { name: "string", toolImage: "string" });
     validateProps(this, () => [
       {
         prop: "name",

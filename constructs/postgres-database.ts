@@ -21,6 +21,7 @@ import { LabelKeys } from "./labels";
 import { RemovedBlocks } from "./removed-blocks";
 import { SecretFile, Secrets } from "./secrets";
 import {
+  checkPropShapes,
   dnsLabelProblem,
   dockerNameProblem,
   pgIdentifierProblem,
@@ -118,6 +119,24 @@ export class PostgresDatabase extends Construct {
 
   constructor(scope: Construct, id: string, props: PostgresDatabaseProps) {
     super(scope, id);
+    checkPropShapes(
+      this,
+      "PostgresDatabase",
+      props,
+      { name: "string", network: "object", secrets: "object", password: "object" },
+      {
+        appPassword: "object",
+        appUsername: "string",
+        image: "string",
+        alias: "string",
+        port: "number",
+        databaseName: "string",
+        username: "string",
+        memoryMb: "number",
+        cpus: "number",
+        deleteDataOnDestroy: "boolean",
+      },
+    );
     const port = props.port ?? PostgresImageContract.port;
     const databaseName = props.databaseName ?? "django";
     const username = props.username ?? "django";

@@ -7,7 +7,7 @@ import { ProxyRef } from "./caddy-proxy";
 import { dropPrivileges, labelsFor, oneShot } from "./container-options";
 import { CaddyImageContract } from "./contracts";
 import { literal } from "./terraform-text";
-import { dockerNameProblem, validateProps } from "./validation";
+import { checkPropShapes, dockerNameProblem, validateProps } from "./validation";
 
 export interface ProxyRouteProps {
   /** Prefix of the one-shot's Docker name: `<namePrefix>-route-<digest of the configuration>`. */
@@ -43,6 +43,13 @@ export class ProxyRoute extends Construct {
 
   constructor(scope: Construct, id: string, props: ProxyRouteProps) {
     super(scope, id);
+    checkPropShapes(this, "ProxyRoute", props, {
+      namePrefix: "string",
+      proxy: "object",
+      sites: "array",
+      revision: "string",
+      after: "array",
+    });
     validateProps(this, () => [
       {
         prop: "namePrefix",

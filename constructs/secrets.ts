@@ -3,7 +3,7 @@ import { Container } from "@cdktf/provider-docker/lib/container";
 import { Volume } from "@cdktf/provider-docker/lib/volume";
 import { dropPrivileges, labelsFor, oneShot } from "./container-options";
 import { DjangoImageContract, PostgresImageContract, SecretsMount } from "./contracts";
-import { dockerNameProblem, pinnedImageProblem, validateProps } from "./validation";
+import { checkPropShapes, dockerNameProblem, pinnedImageProblem, validateProps } from "./validation";
 
 /** A secret value kept in a file on the machine that runs Terraform; only its path is configured. */
 export interface SecretFile {
@@ -80,6 +80,19 @@ export class Secrets extends Construct {
 
   constructor(scope: Construct, id: string, props: SecretsProps) {
     super(scope, id);
+    checkPropShapes(
+      this,
+      "Secrets",
+      props,
+      { name: "string", toolImage: "string" },
+      {
+        appFiles: "array",
+        databaseFiles: "array",
+        proxyFiles: "array",
+        migrateFiles: "array",
+        migrateVolumeName: "string",
+      },
+    );
     const appFiles = (this.appFiles = props.appFiles ?? []);
     const databaseFiles = (this.databaseFiles = props.databaseFiles ?? []);
     validateProps(this, () => [

@@ -4,7 +4,7 @@ import { Construct } from "constructs";
 import { TerraformStack } from "cdktf";
 import { addCustomSynthesis } from "cdktf/lib/synthesize/synthesizer";
 import { ContextEntry, entriesHash } from "./build-context";
-import { validateProps } from "./validation";
+import { checkPropShapes, validateProps } from "./validation";
 
 export interface StagedContextProps {
   /** The files of the context: each copied from an absolute path to a posix path inside it. */
@@ -31,6 +31,7 @@ export class StagedContext extends Construct {
 
   constructor(scope: Construct, id: string, props: StagedContextProps) {
     super(scope, id);
+    checkPropShapes(this, "StagedContext", props, { entries: "array" });
     const stack = TerraformStack.of(this);
     this.entries = props.entries;
     this.path = `${DIRECTORY}/${stack.getLogicalId(this.node)}`;

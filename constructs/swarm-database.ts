@@ -19,7 +19,7 @@ import {
   serviceVolume,
 } from "./swarm-options";
 import { SwarmSecrets } from "./swarm-secrets";
-import { dockerNameProblem, validateProps, wholeNumberProblem } from "./validation";
+import { checkPropShapes, dockerNameProblem, validateProps, wholeNumberProblem } from "./validation";
 
 export interface SwarmDatabaseProps extends PostgresServerProps {
   /** Name of the service; the roles one-shot is `<name>-roles`. */
@@ -62,6 +62,12 @@ export class SwarmDatabase extends Construct {
 
   constructor(scope: Construct, id: string, props: SwarmDatabaseProps) {
     super(scope, id);
+    checkPropShapes(this, "SwarmDatabase", props, {
+      name: "string",
+      network: "object",
+      secrets: "object",
+      password: "object",
+    });
     const port = props.port ?? PostgresImageContract.port;
     const databaseName = props.databaseName ?? "django";
     const username = props.username ?? "django";

@@ -30,7 +30,7 @@ import {
 } from "./swarm-options";
 import { SwarmSecrets } from "./swarm-secrets";
 import { literal, literalEnv, literalValues } from "./terraform-text";
-import { dockerNameProblem, validateProps, wholeNumberProblem } from "./validation";
+import { checkPropShapes, dockerNameProblem, validateProps, wholeNumberProblem } from "./validation";
 
 /** A network by name (for one-shot containers) and by id (for services). */
 export interface SwarmNetworkRef {
@@ -105,6 +105,28 @@ export class SwarmDjangoService extends Construct {
 
   constructor(scope: Construct, id: string, props: SwarmDjangoServiceProps) {
     super(scope, id);
+    checkPropShapes(
+      this,
+      "SwarmDjangoService",
+      props,
+      {
+        namePrefix: "string",
+        image: "object",
+        database: "object",
+        networks: "object",
+        "networks.frontend": "object",
+        "networks.backend": "object",
+        secrets: "object",
+        secretKey: "object",
+      },
+      {
+        settings: "object",
+        "settings.allowedHosts": "array",
+        "settings.csrfTrustedOrigins": "array",
+        environment: "object",
+        secretEnvironment: "object",
+      },
+    );
     const s = props.settings ?? {};
     const memoryMb = props.memoryMb ?? 512;
     const cpus = props.cpus ?? 1;

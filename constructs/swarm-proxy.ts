@@ -20,7 +20,13 @@ import {
   serviceVolume,
 } from "./swarm-options";
 import { SwarmSecrets } from "./swarm-secrets";
-import { dockerNameProblem, pinnedImageProblem, validateProps, wholeNumberProblem } from "./validation";
+import {
+  checkPropShapes,
+  dockerNameProblem,
+  pinnedImageProblem,
+  validateProps,
+  wholeNumberProblem,
+} from "./validation";
 
 export interface SwarmProxyProps {
   /** Name of the service; its configuration is `<name>-caddyfile-<digest>`, its volume `<name>-data`. */
@@ -66,6 +72,12 @@ export class SwarmProxy extends Construct {
 
   constructor(scope: Construct, id: string, props: SwarmProxyProps) {
     super(scope, id);
+    checkPropShapes(this, "SwarmProxy", props, {
+      name: "string",
+      network: "object",
+      site: "object",
+      httpPort: "number",
+    });
     const image = props.image ?? "caddy:2.10";
     const mode = props.publishMode ?? "host";
     const memoryMb = props.memoryMb ?? 128;

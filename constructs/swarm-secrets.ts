@@ -3,7 +3,7 @@ import { Fn } from "cdktf";
 import { ServiceTaskSpecContainerSpecSecrets } from "@cdktf/provider-docker/lib/service";
 import { DjangoImageContract, PostgresImageContract, SecretsMount } from "./contracts";
 import { SecretFile } from "./secrets";
-import { validateProps } from "./validation";
+import { checkPropShapes, validateProps } from "./validation";
 
 /** Who reads a secret: its directory under /run/secrets and its owner there. */
 export type SwarmSecretReader = "app" | "database" | "proxy";
@@ -60,6 +60,7 @@ export class SwarmSecrets extends Construct {
 
   constructor(scope: Construct, id: string, props: SwarmSecretsProps) {
     super(scope, id);
+    checkPropShapes(this, "SwarmSecrets", props, { namePrefix: "string", files: "array", idDir: "string" });
     const specs: SwarmSecretSpec[] = [];
     for (const file of props.files) {
       const name = swarmSecretName(props.namePrefix, file);

@@ -76,3 +76,66 @@ export function dnsLabelProblem(value: string): Problem {
     ? undefined
     : "must be a DNS label: lower case letters, digits and '-'";
 }
+
+/** What a prop holds, as `checkPropShapes` tells them apart. */
+export type PropKind = "string" | "number" | "boolean" | "object" | "array";
+
+const KIND_TEXT: Record<PropKind, string> = {
+  string: "a string",
+  number: "a number",
+  boolean: "true or false",
+  object: "an object",
+  array: "an array",
+};
+
+function kindOf(value: unknown): string {
+  if (Array.isArray(value)) return "array";
+  return value === null ? "null" : typeof value;
+}
+
+function shownShape(value: unknown): string {
+  if (value === undefined) return "nothing";
+  if (Array.isArray(value)) return "an array";
+  if (value !== null && typeof value === "object") return "an object";
+  return show(value);
+}
+
+/**
+ * What a construct reads while it is built, checked first: `validateProps`' checks run later, at
+ * synth, and a prop of the wrong shape (from JavaScript, or through `as any`) would otherwise stop
+ * the construct with a TypeError from inside it, or name Docker objects "undefined-...". Each
+ * required prop (a dotted path for a nested one) must hold its kind; each optional one, where
+ * given. One error names every problem.
+ */
+export function checkPropShapes(
+  scope: IConstruct,
+  what: string,
+  props: unknown,
+  required: Readonly<Record<string, PropKind>>,
+  optional: Readonly<Record<string, PropKind>> = {},
+): void {
+  if (props === null || typeof props !== "object" || Array.isArray(props)) {
+    throw new Error(
+      `${scope.node.path}: ${what} needs its props (an object, see ${what}Props), got ${shownShape(props)}`,
+    );
+  }
+  const at = (dotted: string): unknown =>
+    dotted
+      .split(".")
+      .reduce<unknown>(
+        (v, key) => (v !== null && typeof v === "object" ? (v as Record<string, unknown>)[key] : undefined),
+        props,
+      );
+  const problems: string[] = [];
+  for (const [name, kind] of Object.entries(required)) {
+    const value = at(name);
+    if (kindOf(value) !== kind) problems.push(`${name} must be ${KIND_TEXT[kind]}, got ${shownShape(value)}`);
+  }
+  for (const [name, kind] of Object.entries(optional)) {
+    const value = at(name);
+    if (value !== undefined && kindOf(value) !== kind)
+      problems.push(`${name} must be ${KIND_TEXT[kind]} when given, got ${shownShape(value)}`);
+  }
+  if (problems.length > 0)
+    throw new Error(`${scope.node.path}: ${what}: ${problems.join("; ")} (see ${what}Props)`);
+}
