@@ -71,7 +71,7 @@ describe("cdktf lifecycle against a real Docker engine", () => {
     const result = await project.cli("deploy", ["--auto-approve"]);
     expectSuccess(result);
     figures.push(`deploy to ready (cold, image build included): ${result.seconds.toFixed(1)} s`);
-    expect(result.output).toMatch(new RegExp(`${STACK}: 15 added, 0 changed, 0 destroyed`));
+    expect(result.output).toMatch(new RegExp(`${STACK}: 16 added, 0 changed, 0 destroyed`));
     expect(result.output).toMatch(new RegExp(`${STACK}-app: 5 added, 0 changed, 0 destroyed`));
     expect(result.output).toMatch(/deployed; http:\/\/127\.0\.0\.1:\d+\//);
     expect(await httpStatus(`${url}/readyz`)).toMatchObject({ status: 200 });
