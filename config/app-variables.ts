@@ -130,6 +130,10 @@ export function readAppVariables(
       errors.push(
         `${f.key} must be a single line, got (value hidden) ${where(f)}; put a longer value in a file and set ${f.key}_FILE`,
       );
+    } else if (f.value.trim() === "") {
+      errors.push(
+        `${f.key} is only whitespace, got (value hidden) ${where(f)}; give the real value, or remove it`,
+      );
     } else {
       secret[name] = { kind: "value", value: f.value, source: f.source };
     }

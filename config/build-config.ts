@@ -175,6 +175,13 @@ function readGlobal(input: ConfigInput, r: Reader) {
   return { environments, projectName, secretsDir, backend, backups, project };
 }
 
+/** The settings read only by one backend. */
+const BACKEND_SETTINGS: Readonly<Record<"s3" | "pg" | "http", readonly string[]>> = {
+  s3: ["TF_S3_BUCKET", "TF_S3_REGION", "TF_S3_ENDPOINT"],
+  pg: ["TF_PG_SCHEMA_PREFIX"],
+  http: ["TF_HTTP_BASE_URL"],
+};
+
 function readBackend(r: Reader, projectName: string): BackendConfig {
   const type = r.string("TF_BACKEND", (v) =>
     ["local", "s3", "pg", "http"].includes(v) ? undefined : "must be one of local, s3, pg, http",
@@ -187,6 +194,18 @@ function readBackend(r: Reader, projectName: string): BackendConfig {
         : "must be lower case letters, digits, '-' and '_', at most 40 characters",
     projectName,
   );
+  // settings of another backend than the one chosen are never read: say so, not silently ignore them
+  // (a TF_BACKEND that was refused has its own message)
+  const backendGiven = r.raw("TF_BACKEND");
+  const unused = Object.entries(BACKEND_SETTINGS).filter(([backend]) => backend !== type);
+  for (const [backend, names] of backendGiven && backendGiven.value.trim() !== type ? [] : unused) {
+    const given = names.filter((name) => r.raw(name));
+    if (given.length === 0) continue;
+    const chosen = backendGiven ? `TF_BACKEND=${type}` : `TF_BACKEND=${type} (the default)`;
+    r.warnings.push(
+      `${given.join(", ")} ${given.length === 1 ? "has" : "have"} no effect with ${chosen}; set TF_BACKEND=${backend} to keep the state there, or remove ${given.length === 1 ? "it" : "them"}`,
+    );
+  }
   const required = (name: string, value: string): string => {
     // a value that was given but refused has its own message
     if (value === "" && !r.raw(name)) r.errors.push(`${name} must be set when TF_BACKEND=${type}`);

@@ -8,6 +8,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
+import { quoted } from "../constructs/quote";
 
 /** How a project lists its dependencies, in the order the stack's image prefers them. */
 export type DependencyKind = "uv" | "poetry" | "requirements" | "pyproject";
@@ -47,6 +48,24 @@ export function settingsModuleOf(managePy: string): string | undefined {
 /** Whether a Dockerfile declares the stack's image contract. */
 export function declaresContract(dockerfile: string): boolean {
   return /^\s*LABEL\s.*\bdjango-cdktf\.contract\s*=\s*["']?1["']?(\s|$)/m.test(dockerfile);
+}
+
+/**
+ * The names of a Dockerfile's build stages (`FROM <image> AS <name>`), in lower case as Docker
+ * compares them (`--target Builder` builds the stage `builder`), in order. Lines continued with a
+ * trailing backslash are joined first; comment lines are skipped.
+ */
+export function dockerfileStages(dockerfile: string): string[] {
+  const lines = dockerfile
+    .replace(/\\[ \t]*\r?\n/g, " ")
+    .split(/\r?\n/)
+    .filter((l) => !/^\s*#/.test(l));
+  const stages: string[] = [];
+  for (const line of lines) {
+    const m = /^\s*FROM\s+(?:--\S+\s+)*\S+\s+AS\s+(\S+)\s*$/i.exec(line);
+    if (m) stages.push(m[1].toLowerCase());
+  }
+  return stages;
 }
 
 /** Whether `module` is a valid dotted name. */
@@ -90,7 +109,7 @@ export function requirementFiles(absDir: string, rel = "requirements.txt"): stri
         const problem = visit(next);
         if (problem) return problem;
       } else if (LOCAL.test(text)) {
-        return `${file} line ${i + 1} installs a local path (${JSON.stringify(text)}), which the image's dependency step does not have (it installs before the project is copied in); name the package instead, or build with the project's own Dockerfile (DJANGO_DOCKERFILE=project)`;
+        return `${file} line ${i + 1} installs a local path (${quoted(text)}), which the image's dependency step does not have (it installs before the project is copied in); name the package instead, or build with the project's own Dockerfile (DJANGO_DOCKERFILE=project)`;
       }
     }
     return undefined;

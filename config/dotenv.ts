@@ -21,6 +21,7 @@
  * documented examples.
  */
 import { isSecretName } from "./settings";
+import { quoted } from "../constructs/quote";
 
 export interface ParsedDotenv {
   readonly vars: Readonly<Record<string, string>>;
@@ -85,7 +86,7 @@ export function interpolate(value: string, how: Interpolation, nesting = 0): str
         fail(
           how.hidden
             ? `a \${ has no closing } (value hidden); close it, or ${LITERAL_DOLLAR}`
-            : `${JSON.stringify(value.slice(i, i + 20))} opens \${ without a closing }; close it, or write $$ for a literal $`,
+            : `${quoted(value.slice(i, i + 20))} opens \${ without a closing }; close it, or write $$ for a literal $`,
         );
         break;
       }
@@ -168,9 +169,9 @@ function notKeyValue(name: string, at: number, line: string, key: string | undef
   if (part === "") {
     what = `there is no name before "="`;
   } else if (part === key) {
-    what = `${JSON.stringify(part)} is followed by a ${line[part.length] === "\t" ? "tab" : "space"}, not "="${rest}`;
+    what = `${quoted(part)} is followed by a ${line[part.length] === "\t" ? "tab" : "space"}, not "="${rest}`;
   } else {
-    what = `${JSON.stringify(part)} is not a name (letters, digits, _ and ., not starting with a digit)${rest}`;
+    what = `${quoted(part)} is not a name (letters, digits, _ and ., not starting with a digit)${rest}`;
   }
   return `${name} line ${at} is not KEY=value: ${what}; fix it or comment it out with #`;
 }
@@ -316,7 +317,7 @@ export function parseDotenv(
         errors.push(
           secret
             ? `${name} line ${line}: unexpected text after the quoted value of ${key} (value hidden); quote the whole value, or put comments after a space and #`
-            : `${name} line ${line}: unexpected ${JSON.stringify(trailing.trim().slice(0, 20))} after the quoted value of ${key}; put comments after a space and #`,
+            : `${name} line ${line}: unexpected ${quoted(trailing.trim().slice(0, 20))} after the quoted value of ${key}; put comments after a space and #`,
         );
       }
       skipLine();

@@ -9,6 +9,7 @@ import { parseDotenv } from "./dotenv";
 import { readSmallFile } from "./files";
 import { AppConfig, ConfigInput, EnvFile } from "./types";
 import { EnvironmentSecrets, materializeSecrets } from "./secret-store";
+import { quoted } from "../constructs/quote";
 
 export type LoadResult =
   | {
@@ -32,7 +33,7 @@ function readEnvFile(
     // a link to nothing is a file the user meant to be read
     if (fs.lstatSync(file, { throwIfNoEntry: false })?.isSymbolicLink()) {
       errors.push(
-        `${name} is a link to ${JSON.stringify(fs.readlinkSync(file))}, which does not exist; fix or remove the link`,
+        `${name} is a link to ${quoted(fs.readlinkSync(file))}, which does not exist; fix or remove the link`,
       );
     }
     return undefined;

@@ -8,7 +8,8 @@ import * as fs from "fs";
 import * as path from "path";
 import { DEFAULT_IGNORE, stackOwnIgnore } from "../constructs/build-context";
 import { readAppVariables } from "./app-variables";
-import { ProjectFacts, inspectProject, isModuleName, moduleFile } from "./django-project";
+import { ProjectFacts, dockerfileStages, inspectProject, isModuleName, moduleFile } from "./django-project";
+import { readSmallFile } from "./files";
 import { Reader, shownValue } from "./reader";
 import { AppSettings, ConfigInput, CustomRuntime, ProjectBuild, ProjectSettings } from "./types";
 
@@ -59,8 +60,14 @@ export function readProject(
   return { settings, facts };
 }
 
+/** What each command setting looks like, for its messages. */
+const COMMAND_EXAMPLES = {
+  DJANGO_SERVE_COMMAND: '["gunicorn", "--bind", "0.0.0.0:8000", "mysite.wsgi"]',
+  DJANGO_MIGRATE_COMMAND: '["python", "manage.py", "migrate", "--noinput"]',
+} as const;
+
 /** A command given as a JSON array of strings, or as words separated by spaces. */
-function parseCommand(r: Reader, name: string): readonly string[] | undefined | null {
+function parseCommand(r: Reader, name: keyof typeof COMMAND_EXAMPLES): readonly string[] | undefined | null {
   const got = r.raw(name);
   if (!got) return undefined;
   const text = got.value.trim();
@@ -73,7 +80,7 @@ function parseCommand(r: Reader, name: string): readonly string[] | undefined | 
       parsed = undefined;
     }
     if (!Array.isArray(parsed) || parsed.length === 0 || !parsed.every((p) => typeof p === "string" && p)) {
-      r.fail(name, got, 'must be a JSON array of non-empty strings, e.g. ["python", "manage.py", "migrate"]');
+      r.fail(name, got, `must be a JSON array of non-empty strings, e.g. ${COMMAND_EXAMPLES[name]}`);
       return undefined;
     }
     return parsed as string[];
@@ -87,6 +94,15 @@ function parseCommand(r: Reader, name: string): readonly string[] | undefined | 
     return undefined;
   }
   return text.split(/\s+/);
+}
+
+/** The build stages of a Dockerfile, or undefined when it cannot be read (another message says why). */
+function stagesOf(file: string): string[] | undefined {
+  try {
+    return dockerfileStages(readSmallFile(file, 1024 * 1024));
+  } catch {
+    return undefined;
+  }
 }
 
 const PATH_CHARS = /^\/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$/;
@@ -185,6 +201,21 @@ export function readProjectStack(
       settingsModule: settingsModule ?? "",
       dependencies: deps && !("problem" in deps) ? deps : { kind: "requirements", files: [] },
     };
+  }
+
+  // a target the Dockerfile has no stage of fails only when the image is built: refuse it now
+  if (build.kind === "project" && build.target && facts) {
+    const stages = stagesOf(path.join(facts.absDir, build.dockerfile));
+    if (stages && !stages.includes(build.target.toLowerCase())) {
+      const got = r.raw("DJANGO_BUILD_TARGET")!;
+      const given = `DJANGO_BUILD_TARGET=${shownValue(build.target)} (set in ${got.source} ${where})`;
+      const dockerfile = `${build.dockerfile} of DJANGO_PROJECT_DIR=${dirShown}`;
+      r.errors.push(
+        stages.length > 0
+          ? `${given} names no build stage of ${dockerfile}, whose stages are ${stages.join(", ")}; set it to one of them, or unset it to build the last stage`
+          : `${given} names no build stage: ${dockerfile} names none (no FROM ... AS <name>); unset it to build the last stage, or name the stage in the Dockerfile`,
+      );
+    }
   }
 
   // how an image that is not the stack's is run

@@ -5,6 +5,7 @@
  * Precedence, first wins: `NAME__<ENV>` in the process environment (one environment's value, as CI
  * passes secrets), `NAME` in the process environment, `.env.<environment>`, `.env`.
  */
+import { quoted } from "../constructs/quote";
 import { defaultOf, rangeOf, settingNamed } from "./settings";
 import { ConfigInput, SecretInput, Source } from "./types";
 
@@ -15,13 +16,14 @@ const FALSE_WORDS = ["false", "0", "no", "off"];
 export type Check = (value: string) => string | undefined;
 
 /**
- * A value as messages show it: quoted (control characters escaped), credentials in a URL hidden
+ * A value as messages show it: quoted (control characters and invisible ones, such as a zero-width
+ * or no-break space, escaped: see `quoted`), credentials in a URL hidden
  * (`https://(credentials hidden)@host`), and cut after 80 characters.
  */
 export function shownValue(value: string): string {
   const safe = value.replace(/\/\/\S*@/g, "//(credentials hidden)@");
-  if (safe.length <= 80) return JSON.stringify(safe);
-  return `${JSON.stringify(safe.slice(0, 60)).slice(0, -1)}..." (${safe.length} characters)`;
+  if (safe.length <= 80) return quoted(safe);
+  return `${quoted(safe.slice(0, 60)).slice(0, -1)}..." (${safe.length} characters)`;
 }
 
 /** `prod-eu` -> `PROD_EU`: the suffix of per-environment variables such as DATABASE_PASSWORD__PROD_EU. */
@@ -118,7 +120,7 @@ export class Reader {
     for (const item of items) {
       const problem = check?.(item);
       if (problem) {
-        this.fail(name, got, `${problem} (bad item ${JSON.stringify(item)})`);
+        this.fail(name, got, `${problem} (bad item ${quoted(item)})`);
         return def;
       }
     }
@@ -140,6 +142,14 @@ export class Reader {
     if (value) {
       if (/[\r\n]/.test(value.value)) {
         this.fail(valueName, value, "must be a single line");
+        return { kind: "generate" };
+      }
+      // spaces around a password may be meant; a password of spaces only never is
+      if (value.value.trim() === "") {
+        const where = this.environment ? ` for environment "${this.environment}"` : "";
+        this.errors.push(
+          `${valueName} is only whitespace, got (value hidden) (set in ${value.source}${where}); give the real value, or remove it to have one generated`,
+        );
         return { kind: "generate" };
       }
       return { kind: "value", value: value.value, source: value.source };

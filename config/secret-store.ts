@@ -19,6 +19,7 @@ import { wouldSend } from "../constructs/build-context";
 import { secretKeyProblem } from "./build-config";
 import { FileProblem, readSmallFile } from "./files";
 import { AppConfig, SecretInput, StackConfig } from "./types";
+import { quoted } from "../constructs/quote";
 
 export interface StoredSecret {
   /** File name inside the environment's secrets directory, and inside the containers. */
@@ -179,6 +180,18 @@ export function hashKey(
   | { error: string } {
   const given = env.SECRETS_HASH_KEY;
   if (given !== undefined && given !== "") {
+    if (/[\r\n]/.test(given)) {
+      return {
+        error:
+          "SECRETS_HASH_KEY must be a single line (it holds a line break), got (value hidden); give the key alone, without a trailing newline (e.g. the output of openssl rand -hex 32)",
+      };
+    }
+    if (given.trim() === "") {
+      return {
+        error:
+          "SECRETS_HASH_KEY is only whitespace, got (value hidden); give a random key (openssl rand -hex 32), or unset it to have one made in SECRETS_DIR",
+      };
+    }
     if (given.length < 32) {
       return {
         error:
@@ -222,7 +235,7 @@ export function hashKey(
 
 function readFileSecret(rootDir: string, w: Wanted, file: string, source: string): string | string[] {
   const variable = w.variable.endsWith("_FILE") ? w.variable : `${w.variable}_FILE`;
-  const where = `${variable}=${JSON.stringify(file)} (set in ${source} for environment "${w.stack.environment}")`;
+  const where = `${variable}=${quoted(file)} (set in ${source} for environment "${w.stack.environment}")`;
   const abs = path.resolve(rootDir, file);
   let text: string;
   try {
@@ -238,6 +251,7 @@ function readFileSecret(rootDir: string, w: Wanted, file: string, source: string
   }
   const value = text.replace(/\r?\n$/, "");
   if (value === "") return [`${where} names an empty file; put the value in it`];
+  if (value.trim() === "") return [`${where} holds only whitespace; put the value in it`];
   if (/[\r\n]/.test(value)) return [`${where} holds more than one line; keep only the value`];
   return value;
 }
@@ -343,7 +357,7 @@ export function materializeSecrets(
       const problem = w.check?.(read);
       if (problem) {
         errors.push(
-          `${w.variable}_FILE=${JSON.stringify(w.input.path)} (set in ${w.input.source} for environment "${w.stack.environment}") holds a value (value hidden) that ${problem}; put a random value of 50+ characters in it`,
+          `${w.variable}_FILE=${quoted(w.input.path)} (set in ${w.input.source} for environment "${w.stack.environment}") holds a value (value hidden) that ${problem}; put a random value of 50+ characters in it`,
         );
         continue;
       }

@@ -266,7 +266,7 @@ export const SETTINGS: readonly SettingSpec[] = [
     name: "DJANGO_BUILD_TARGET",
     scope: "stack",
     description:
-      "The project's own Dockerfile: the build stage to build (`--target`). Unset: the last stage.",
+      "The project's own Dockerfile: the build stage to build (`--target`), one of its `FROM ... AS <name>` (checked at synth, in any case). Unset: the last stage.",
   },
   {
     name: "DJANGO_SERVE_COMMAND",

@@ -38,8 +38,25 @@ export function typoWarnings(input: ConfigInput, environments: readonly string[]
         );
         continue;
       }
+      // debug, Database_Name: names are case-sensitive, so a setting in the wrong case is never read
+      const sameLetters = known.find((k) => k !== rawKey && k.toLowerCase() === rawKey.toLowerCase());
+      if (sameLetters) {
+        warnings.push(
+          `${rawKey} (in ${where}) is not a known setting (names are case-sensitive); did you mean ${sameLetters}?`,
+        );
+        continue;
+      }
       // DEBUG__prod: the suffix is written in upper case, as envSuffix makes it
       const lower = /^(.+)__([A-Za-z0-9_-]+)$/.exec(rawKey);
+      // debug__prod, Debug__PROD: a setting in the wrong case, per environment
+      const lowerSetting =
+        lower && known.find((k) => k !== lower[1] && k.toLowerCase() === lower[1].toLowerCase());
+      if (lower && lowerSetting) {
+        warnings.push(
+          `${rawKey} (in ${where}) is not a known setting (names are case-sensitive); did you mean ${lowerSetting}__${envSuffix(lower[2])}?`,
+        );
+        continue;
+      }
       if (!qualified && lower && known.includes(lower[1])) {
         warnings.push(
           `${rawKey} (in ${where}) is ignored: per-environment names end in the upper-case environment, e.g. ${lower[1]}__${envSuffix(lower[2])}`,

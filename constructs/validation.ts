@@ -6,6 +6,7 @@
 import { IConstruct } from "constructs";
 import { Token } from "cdktf";
 import { isUnpinnedImage, parseImageReference } from "./image-reference";
+import { quoted } from "./quote";
 
 /** A check of one prop: `undefined` when fine, else what is wrong with it. */
 export type Problem = string | undefined;
@@ -21,7 +22,7 @@ export interface PropCheck {
 }
 
 function show(value: unknown): string {
-  return typeof value === "string" ? JSON.stringify(value) : String(value);
+  return typeof value === "string" ? quoted(value) : String(value);
 }
 
 /** Registers the checks; they run at synth, after every prop is final. */

@@ -4,7 +4,9 @@
  * It synthesizes each environment on its own, then runs Terraform or OpenTofu directly in the
  * stacks' folders: plan to a file, apply that file, follow the apply's events to show progress,
  * and when a release fails, say which step, why, and put the state back to the release that still
- * serves. Exit codes: 0 done, 1 failed, 2 usage or configuration error, 130 interrupted.
+ * serves. Exit codes: 0 done, 1 failed (Terraform or Docker missing or not answering among them), 2
+ * usage or configuration error (TERRAFORM_BINARY_NAME naming no executable and a malformed
+ * DOCKER_HOST among them), 3 saved plans stale, 130 interrupted.
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -30,7 +32,14 @@ import { deployTarget, refuseSwarmObjects } from "./cli/swarm";
 import { synth } from "./cli/synth";
 import { forwardSignal } from "./cli/terraform";
 import { bold, interactive, line, red } from "./cli/ui";
-import { PrerequisiteError, checkDocker, findProviderMirror, findTerraform, toolchainEnv } from "./toolchain";
+import {
+  PrerequisiteError,
+  checkDocker,
+  findProviderMirror,
+  findTerraform,
+  toolchainEnv,
+  toolchainSettingProblems,
+} from "./toolchain";
 
 const root = path.resolve(__dirname, "..");
 
@@ -115,6 +124,12 @@ async function main(argv: string[]): Promise<number> {
       }
       return 0;
     }
+    // a TERRAFORM_BINARY_NAME or DOCKER_HOST that can never work: a configuration error, all at once
+    const wrongSettings = toolchainSettingProblems();
+    if (wrongSettings.length > 0) {
+      for (const p of wrongSettings) line(red(`cannot ${command}: ${p}`));
+      return 2;
+    }
     const terraform = findTerraform();
     const docker = await checkDocker();
     const mirror = findProviderMirror();
@@ -169,7 +184,7 @@ async function main(argv: string[]): Promise<number> {
     }
     if (e instanceof PrerequisiteError || e instanceof LockHeld) {
       line(red(`cannot ${command}: ${e.message}`));
-      return 1;
+      return e instanceof PrerequisiteError ? e.exitCode : 1;
     }
     throw e;
   } finally {

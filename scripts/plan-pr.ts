@@ -391,7 +391,7 @@ async function main(argv: readonly string[]): Promise<number> {
   } catch (e) {
     if (e instanceof PrerequisiteError) {
       log(`plan:pr: ${e.message}`);
-      return 1;
+      return e.exitCode;
     }
     throw e;
   }

@@ -9,6 +9,7 @@ import * as http from "http";
 import * as os from "os";
 import * as path from "path";
 
+import { quoted } from "../constructs/quote";
 import { DOCKER_PROVIDER } from "../stacks/provider-version";
 
 export const PROVIDER = DOCKER_PROVIDER;
@@ -22,11 +23,33 @@ export interface Terraform {
   readonly version: string;
 }
 
-export class PrerequisiteError extends Error {}
+/**
+ * What a command needs is missing or wrong. `exitCode` 2: a setting is wrong (a usage or
+ * configuration error: TERRAFORM_BINARY_NAME naming nothing, a DOCKER_HOST that is not an engine's
+ * address), which only the user can fix; 1: the machine lacks something (no Terraform installed, an
+ * engine that does not answer), which may be temporary.
+ */
+export class PrerequisiteError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: 1 | 2 = 1,
+  ) {
+    super(message);
+  }
+}
+
+function isExecutableFile(file: string): boolean {
+  try {
+    fs.accessSync(file, fs.constants.X_OK);
+    return fs.statSync(file).isFile();
+  } catch {
+    return false;
+  }
+}
 
 function onPath(name: string): string | undefined {
   // a path, not a name: absolute, because cdktf runs it from cdktf.out/stacks/<stack>
-  if (name.includes("/")) return fs.existsSync(name) ? path.resolve(name) : undefined;
+  if (name.includes("/")) return isExecutableFile(name) ? path.resolve(name) : undefined;
   for (const dir of (process.env.PATH ?? "").split(path.delimiter)) {
     const candidate = path.join(dir, name);
     try {
@@ -37,6 +60,66 @@ function onPath(name: string): string | undefined {
     }
   }
   return undefined;
+}
+
+/**
+ * Why TERRAFORM_BINARY_NAME names no binary to run, or undefined when it does. Set, it is the user's
+ * choice, so naming nothing is a configuration error (exit 2), whether a path or a name on PATH.
+ */
+export function terraformBinaryProblem(wanted: string): string | undefined {
+  if (onPath(wanted)) return undefined;
+  const fix = "fix it, or unset it to use terraform or tofu from PATH";
+  if (!wanted.includes("/")) {
+    return `TERRAFORM_BINARY_NAME=${quoted(wanted)} is not an executable on PATH; ${fix}, or give the binary's path (e.g. .tools/bin/tofu)`;
+  }
+  const stat = fs.statSync(wanted, { throwIfNoEntry: false });
+  const what = !stat
+    ? "no such file"
+    : stat.isDirectory()
+      ? "a directory"
+      : !stat.isFile()
+        ? "not a regular file"
+        : "not executable (chmod +x it)";
+  return `TERRAFORM_BINARY_NAME=${quoted(wanted)} is not an executable file (${what}, from ${process.cwd()}); ${fix}`;
+}
+
+/** Schemes of DOCKER_HOST the docker CLI and the docker provider both connect to. */
+const DOCKER_SCHEMES = ["unix", "tcp", "ssh", "npipe"];
+
+/**
+ * Why DOCKER_HOST is not the address of a Docker engine, or undefined: a scheme the provider
+ * understands and an address after it (a host and a port that parse, for tcp:// and ssh://).
+ * Whether an engine answers there is `checkDocker`'s question.
+ */
+export function dockerHostProblem(host: string): string | undefined {
+  const m = /^([a-z]+):\/\/(.+)$/.exec(host);
+  let wrong = !m || !DOCKER_SCHEMES.includes(m[1]) || /[\s\p{Cc}\p{Cf}]/u.test(host);
+  if (!wrong && (m![1] === "tcp" || m![1] === "ssh")) {
+    try {
+      wrong = new URL(`${m![1] === "tcp" ? "http" : "ssh"}://${m![2]}`).hostname === "";
+    } catch {
+      wrong = true;
+    }
+  }
+  if (!wrong) return undefined;
+  return `DOCKER_HOST=${quoted(host)} is not the address of a Docker engine: it must be unix:///path/to/docker.sock, tcp://host:port, ssh://user@host or npipe:////./pipe/docker_engine; fix it, or unset it to use the local engine (unix:///var/run/docker.sock)`;
+}
+
+/**
+ * The toolchain settings that are wrong whatever the machine (exit 2), all of them, before
+ * anything is looked up or asked.
+ */
+export function toolchainSettingProblems(env: NodeJS.ProcessEnv = process.env): string[] {
+  const problems: string[] = [];
+  if (env.TERRAFORM_BINARY_NAME) {
+    const problem = terraformBinaryProblem(env.TERRAFORM_BINARY_NAME);
+    if (problem) problems.push(problem);
+  }
+  if (env.DOCKER_HOST) {
+    const problem = dockerHostProblem(env.DOCKER_HOST);
+    if (problem) problems.push(problem);
+  }
+  return problems;
 }
 
 /** TERRAFORM_BINARY_NAME if set, else terraform, else tofu. */
@@ -62,11 +145,7 @@ export function findTerraform(env: NodeJS.ProcessEnv = process.env): Terraform {
     const flavour = /tofu/.test(path.basename(binary)) ? "tofu" : "terraform";
     return { binary, flavour, version };
   }
-  if (wanted) {
-    throw new PrerequisiteError(
-      `TERRAFORM_BINARY_NAME=${wanted} is not an executable on PATH. Fix the name, or unset it to use terraform or tofu from PATH.`,
-    );
-  }
+  if (wanted) throw new PrerequisiteError(terraformBinaryProblem(wanted)!, 2);
   throw new PrerequisiteError(
     "Neither terraform nor tofu is on PATH. Install Terraform (1.7+) or OpenTofu (1.7+), or build " +
       "OpenTofu from the Go module proxy with `bash scripts/install-opentofu.sh` and set TERRAFORM_BINARY_NAME=.tools/bin/tofu.",
@@ -124,6 +203,8 @@ export function writeCliConfig(mirror: string, dir: string): string {
 /** Pings the engine the provider will use (DOCKER_HOST, else the local socket). */
 export async function checkDocker(env: NodeJS.ProcessEnv = process.env): Promise<string> {
   const host = env.DOCKER_HOST || "unix:///var/run/docker.sock";
+  const malformed = env.DOCKER_HOST ? dockerHostProblem(env.DOCKER_HOST) : undefined;
+  if (malformed) throw new PrerequisiteError(malformed, 2);
   const fix =
     "Start Docker (`sudo systemctl start docker`, or Docker Desktop), or point DOCKER_HOST at a reachable engine (unix://, tcp:// or ssh://user@host).";
   if (onPath("docker")) {

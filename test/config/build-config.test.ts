@@ -221,3 +221,29 @@ describe("ENVIRONMENTS alone, for the command line", () => {
     });
   });
 });
+
+describe("settings of another backend", () => {
+  it("warns that TF_S3_* and TF_HTTP_* have no effect with the local backend, naming them and the fix", () => {
+    const { warnings, config } = ok({
+      env: { TF_S3_BUCKET: "tfstate", TF_S3_REGION: "eu-west-1", TF_HTTP_BASE_URL: "https://state.example" },
+    });
+    expect(config.backend).toEqual({ type: "local" });
+    expect(warnings).toEqual(
+      expect.arrayContaining([
+        "TF_S3_BUCKET, TF_S3_REGION have no effect with TF_BACKEND=local (the default); set TF_BACKEND=s3 to keep the state there, or remove them",
+        "TF_HTTP_BASE_URL has no effect with TF_BACKEND=local (the default); set TF_BACKEND=http to keep the state there, or remove it",
+      ]),
+    );
+  });
+
+  it("warns about the other backends' settings when one is chosen, and not when TF_BACKEND is refused", () => {
+    expect(
+      ok({ env: { TF_BACKEND: "s3", TF_S3_BUCKET: "tfstate", TF_PG_SCHEMA_PREFIX: "x" } }).warnings,
+    ).toContain(
+      "TF_PG_SCHEMA_PREFIX has no effect with TF_BACKEND=s3; set TF_BACKEND=pg to keep the state there, or remove it",
+    );
+    expect(ok({ env: { TF_BACKEND: "s3", TF_S3_BUCKET: "tfstate" } }).warnings).toEqual([]);
+    const refused = buildConfig({ env: { TF_BACKEND: "S3", TF_S3_BUCKET: "tfstate" } });
+    expect(refused.warnings.filter((w) => /no effect with TF_BACKEND/.test(w))).toEqual([]);
+  });
+});

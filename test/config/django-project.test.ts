@@ -3,6 +3,7 @@ import * as os from "os";
 import * as path from "path";
 import {
   declaresContract,
+  dockerfileStages,
   findDependencies,
   inspectProject,
   moduleFile,
@@ -96,5 +97,25 @@ describe("reading a Django project", () => {
       contract: false,
       ignoreFile: true,
     });
+  });
+});
+
+describe("a Dockerfile's build stages", () => {
+  it("reads FROM ... AS <name> in any case, with --platform and continued lines, in lower case", () => {
+    expect(
+      dockerfileStages(
+        [
+          "# FROM commented AS nothing",
+          "ARG PYTHON_IMAGE=python:3.13-slim",
+          "FROM ${PYTHON_IMAGE} AS Builder",
+          "from --platform=$BUILDPLATFORM node:22 as assets",
+          "FROM \\",
+          "  builder \\",
+          "  AS production",
+          "FROM production",
+        ].join("\n"),
+      ),
+    ).toEqual(["builder", "assets", "production"]);
+    expect(dockerfileStages("FROM python:3.13-slim\nRUN echo AS x\n")).toEqual([]);
   });
 });

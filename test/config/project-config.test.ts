@@ -121,7 +121,7 @@ describe("DJANGO_DOCKERFILE", () => {
   });
 
   it("project: the project's own, run as it is, with the commands and probe given", () => {
-    write("site/Dockerfile", "FROM x\n");
+    write("site/Dockerfile", "FROM x AS production\n");
     const s = stack({
       DJANGO_DOCKERFILE: "project",
       DJANGO_BUILD_TARGET: "production",
@@ -327,5 +327,61 @@ describe("the stack's own files inside the project", () => {
   it("leaves a project outside the stack's root as it was: nothing of the stack's is in it", () => {
     expect(stack().project.stackIgnore).toEqual([]);
     expect(stack({ SECRETS_DIR: "site/keys" }).project.stackIgnore).toEqual(["keys"]);
+  });
+});
+
+describe("DJANGO_BUILD_TARGET against the Dockerfile's stages", () => {
+  const DOCKERFILE = "FROM python:3.13-slim AS Builder\nFROM builder AS production\nFROM production\n";
+
+  it("refuses a stage the Dockerfile does not have, listing its stages and the fix", () => {
+    write("site/Dockerfile", DOCKERFILE);
+    expect(errors({ DJANGO_DOCKERFILE: "project", DJANGO_BUILD_TARGET: "nosuchstage" })).toEqual([
+      'DJANGO_BUILD_TARGET="nosuchstage" (set in environment for environment "dev") names no build stage of Dockerfile of DJANGO_PROJECT_DIR="site", whose stages are builder, production; set it to one of them, or unset it to build the last stage',
+    ]);
+  });
+
+  it("takes a stage in any case, as Docker does, and checks the Dockerfile DJANGO_DOCKERFILE names", () => {
+    write("site/Dockerfile", DOCKERFILE);
+    expect(stack({ DJANGO_DOCKERFILE: "project", DJANGO_BUILD_TARGET: "BUILDER" }).app.build).toMatchObject({
+      kind: "project",
+      target: "BUILDER",
+    });
+    write("site/docker/web.Dockerfile", "FROM python:3.13-slim\n");
+    expect(
+      errors({ DJANGO_DOCKERFILE: "docker/web.Dockerfile", DJANGO_BUILD_TARGET: "production" })[0],
+    ).toMatch(
+      /^DJANGO_BUILD_TARGET="production" .* names no build stage: docker\/web.Dockerfile of DJANGO_PROJECT_DIR="site" names none \(no FROM \.\.\. AS <name>\); unset it to build the last stage/,
+    );
+  });
+
+  it("checks the project's Dockerfile chosen by auto (the contract), and warns only with the stack's", () => {
+    write("site/Dockerfile", 'FROM x AS builder\nFROM x\nLABEL django-cdktf.contract="1"\n');
+    expect(errors({ DJANGO_BUILD_TARGET: "web" })[0]).toMatch(
+      /^DJANGO_BUILD_TARGET="web" .*whose stages are builder;/,
+    );
+    expect(stack({ DJANGO_BUILD_TARGET: "builder" }).app.build).toMatchObject({ target: "builder" });
+    const r = load({ DJANGO_DOCKERFILE: "stack", DJANGO_BUILD_TARGET: "web" });
+    expect(r.ok).toBe(true);
+    expect(r.warnings).toContain(
+      'DJANGO_BUILD_TARGET has no effect with the stack\'s Dockerfile for environment "dev"',
+    );
+  });
+});
+
+describe("DJANGO_SERVE_COMMAND and DJANGO_MIGRATE_COMMAND examples", () => {
+  it("gives each its own kind of command as the example", () => {
+    write("site/Dockerfile", "FROM x\n");
+    const [serve, migrate] = errors({
+      DJANGO_DOCKERFILE: "project",
+      DJANGO_SERVE_COMMAND: "[1]",
+      DJANGO_MIGRATE_COMMAND: "[]",
+    });
+    expect(serve).toMatch(
+      /^DJANGO_SERVE_COMMAND must be a JSON array of non-empty strings, e\.g\. \["gunicorn", "--bind", "0\.0\.0\.0:8000", "mysite\.wsgi"\], got "\[1\]"/,
+    );
+    expect(serve).not.toMatch(/migrate/);
+    expect(migrate).toMatch(
+      /^DJANGO_MIGRATE_COMMAND must be a JSON array .* e\.g\. \["python", "manage\.py", "migrate", "--noinput"\]/,
+    );
   });
 });

@@ -160,6 +160,34 @@ describe("secret files", () => {
     expect(given.secrets.dev.databasePassword.revision).not.toBe(first.secrets.dev.databasePassword.revision);
   });
 
+  it("refuses a SECRETS_HASH_KEY with a line break, or of whitespace only, never showing it", () => {
+    const key = "0123456789abcdef0123456789abcdef";
+    for (const [given, message] of [
+      [
+        `${key}\n`,
+        /^SECRETS_HASH_KEY must be a single line \(it holds a line break\), got \(value hidden\); give the key alone/,
+      ],
+      [`${key}\r\nmore`, /^SECRETS_HASH_KEY must be a single line/],
+      [
+        " ".repeat(40),
+        /^SECRETS_HASH_KEY is only whitespace, got \(value hidden\); give a random key \(openssl rand -hex 32\), or unset it/,
+      ],
+    ] as const) {
+      const r = materializeSecrets(config({}), root, { SECRETS_HASH_KEY: given });
+      expect(r.ok ? [] : r.errors).toEqual([expect.stringMatching(message)]);
+      expect(JSON.stringify(r)).not.toContain(key);
+    }
+    expect(fs.existsSync(path.join(root, ".secrets"))).toBe(false);
+  });
+
+  it("refuses a secret file of whitespace only", () => {
+    fs.writeFileSync(path.join(root, "pw.txt"), "   \n");
+    const r = materializeSecrets(config({ DATABASE_PASSWORD_FILE: "pw.txt" }), root);
+    expect(r.ok ? [] : r.errors).toEqual([
+      'DATABASE_PASSWORD_FILE="pw.txt" (set in environment for environment "dev") holds only whitespace; put the value in it',
+    ]);
+  });
+
   it("derives revisions that reveal nothing obvious and change with the value", () => {
     const key = Buffer.from("k".repeat(64));
     expect(secretRevision(key, "database_password", "x")).toMatch(/^[0-9a-f]{32}$/);

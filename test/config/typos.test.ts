@@ -28,3 +28,24 @@ describe("warnings", () => {
     );
   });
 });
+
+describe("names in the wrong case", () => {
+  it("suggests the setting whose name matches but for the case, in files and the process environment", () => {
+    const { warnings } = ok({
+      dotenv: { name: ".env", vars: { debug: "true", Database_Name: "x" } },
+      env: { ENVIRONMENTS: "dev", domain: "app.example.com", debug__dev: "1" },
+    });
+    expect(warnings).toEqual(
+      expect.arrayContaining([
+        "debug (in .env) is not a known setting (names are case-sensitive); did you mean DEBUG?",
+        "Database_Name (in .env) is not a known setting (names are case-sensitive); did you mean DATABASE_NAME?",
+        "domain (in environment) is not a known setting (names are case-sensitive); did you mean DOMAIN?",
+        "debug__dev (in environment) is not a known setting (names are case-sensitive); did you mean DEBUG__DEV?",
+      ]),
+    );
+  });
+
+  it("leaves unrelated lower-case variables of the process environment alone", () => {
+    expect(ok({ env: { home: "/root", path: "/bin", http_proxy: "http://p:3128" } }).warnings).toEqual([]);
+  });
+});

@@ -233,6 +233,44 @@ const SETTINGS: Case[] = [
     { field: "DEBUG", value: '"\\u001b[31mtrue"', fix: /must be one of true\/false/, absent: "\x1b" },
   ),
   setting(
+    "DEBUG with a zero-width space (shown escaped, not as an invisible character)",
+    { DEBUG: "\u200btrue" },
+    { field: "DEBUG", value: '"\\u{200B}true"', fix: /must be one of true\/false/, absent: "\u200b" },
+  ),
+  setting(
+    "DJANGO_ALLOWED_HOSTS with a no-break space (shown escaped)",
+    { DJANGO_ALLOWED_HOSTS: "app\u00a0.example.com" },
+    {
+      field: "DJANGO_ALLOWED_HOSTS",
+      value: '"app\\u{A0}.example.com"',
+      fix: /comma list of host names/,
+      absent: "\u00a0",
+    },
+  ),
+  setting(
+    "DATABASE_PASSWORD of spaces only",
+    { DATABASE_PASSWORD: "   " },
+    {
+      field: "DATABASE_PASSWORD",
+      value: "(value hidden)",
+      fix: /only whitespace.*remove it to have one generated/,
+    },
+  ),
+  setting(
+    "DJANGO_SECRET_KEY of spaces only",
+    { DJANGO_SECRET_KEY: "  " },
+    { field: "DJANGO_SECRET_KEY", value: "(value hidden)", fix: /only whitespace.*give the real value/ },
+  ),
+  setting(
+    "APP_SECRET_TOKEN of a space only",
+    { APP_SECRET_TOKEN: " " },
+    {
+      field: "APP_SECRET_TOKEN",
+      value: "(value hidden)",
+      fix: /only whitespace.*give the real value, or remove it/,
+    },
+  ),
+  setting(
     "DEBUG=True in prod (production by its name)",
     { DEBUG: "True" },
     { field: "DEBUG", value: '"True"', fix: /production environment .*; set DEBUG=false/ },
@@ -642,6 +680,51 @@ const SETTINGS: Case[] = [
     warned(o, /PROJECT_NAME__DEV is ignored: PROJECT_NAME applies to every environment/);
     assert.strictEqual(config(o).projectName, "django");
   }),
+  settingOk(
+    "DJANGO_BUILD_TARGET naming a stage in another case (Docker's stage names are case-insensitive)",
+    { DJANGO_BUILD_TARGET: "Builder" },
+    (o) =>
+      assert.deepStrictEqual(stack(o, "dev").app.build, {
+        kind: "project",
+        dockerfile: "Dockerfile",
+        contract: true,
+        target: "Builder",
+      }),
+  ),
+  settingOk(
+    "TF_S3_BUCKET with the local backend (warned, no effect)",
+    { TF_S3_BUCKET: "tfstate", TF_HTTP_BASE_URL: "https://state.example/tf" },
+    (o) => {
+      warned(
+        o,
+        /TF_S3_BUCKET has no effect with TF_BACKEND=local \(the default\); set TF_BACKEND=s3 .*or remove it/,
+      );
+      warned(o, /TF_HTTP_BASE_URL has no effect with TF_BACKEND=local .*set TF_BACKEND=http/);
+      assert.deepStrictEqual(config(o).backend, { type: "local" });
+    },
+  ),
+  settingOk(
+    "a setting's name in lower case (warned, with the name meant)",
+    { debug: "true", Database_Name: "shop" },
+    (o) => {
+      warned(
+        o,
+        /debug \(in environment\) is not a known setting \(names are case-sensitive\); did you mean DEBUG\?/,
+      );
+      warned(o, /Database_Name \(in environment\) is not a known setting .*did you mean DATABASE_NAME\?/);
+      assert.strictEqual(stack(o, "dev").app.debug, false);
+    },
+  ),
+  settingOk(
+    "DATABASE_PASSWORD with spaces around it (kept as given)",
+    { DATABASE_PASSWORD: "  correct horse battery staple  " },
+    (o) =>
+      assert.deepStrictEqual(stack(o, "dev").secrets.databasePassword, {
+        kind: "value",
+        value: "  correct horse battery staple  ",
+        source: "environment",
+      }),
+  ),
   settingOk("DATABASE_PASSWORD short (warned, kept)", { DATABASE_PASSWORD: "short-pw" }, (o) => {
     warned(o, /DATABASE_PASSWORD is shorter than 12 characters/);
     assert.deepStrictEqual(stack(o, "dev").secrets.databasePassword, {
@@ -716,6 +799,25 @@ const SETTINGS: Case[] = [
       field: "DJANGO_DOCKERFILE",
       value: '"maybe"',
       fix: /must be auto, stack, project, or the path of a Dockerfile/,
+    },
+  ),
+  setting(
+    "DJANGO_BUILD_TARGET naming no stage of the project's Dockerfile",
+    { DJANGO_BUILD_TARGET: "nosuchstage" },
+    {
+      field: "DJANGO_BUILD_TARGET",
+      value: '"nosuchstage"',
+      fix: /whose stages are builder; set it to one of them, or unset it to build the last stage/,
+    },
+  ),
+  setting(
+    "DJANGO_SERVE_COMMAND not an array of strings (a serve command as the example)",
+    { DJANGO_SERVE_COMMAND: '["gunicorn", 8000]' },
+    {
+      field: "DJANGO_SERVE_COMMAND",
+      value: '"[\\"gunicorn\\", 8000]"',
+      fix: /e\.g\. \["gunicorn", "--bind", "0\.0\.0\.0:8000", "mysite\.wsgi"\]/,
+      absent: '"manage.py", "migrate"]',
     },
   ),
   setting(
@@ -980,6 +1082,17 @@ const ENV_FILES: Case[] = [
       assert.strictEqual(stack(o, "dev").app.memoryMb, 384);
     },
   ),
+  envFileOk(
+    "a setting in lower case in .env (warned, with the name meant)",
+    { ".env": "debug=true\n" },
+    (o) => {
+      warned(
+        o,
+        /debug \(in \.env\) is not a known setting \(names are case-sensitive\); did you mean DEBUG\?/,
+      );
+      assert.strictEqual(stack(o, "dev").app.debug, false);
+    },
+  ),
   envFileOk(".env.Prod for prod (warned, not read)", { ".env.Prod": "APP_MEMORY_MB=1024\n" }, (o) => {
     warned(o, /\.env\.Prod is not read: the file for environment "prod" is named \.env\.prod/);
     assert.strictEqual(stack(o, "prod").app.memoryMb, 512);
@@ -1090,6 +1203,23 @@ const KEY_FILE = (file: string) => ({ DJANGO_SECRET_KEY_FILE__PROD: file });
 const CANNOT_READ = /cannot be read: .*; point it at a readable file holding the value/;
 
 const SECRET_FILES: Case[] = [
+  secretFile(
+    "SECRETS_HASH_KEY with a trailing newline (never shown)",
+    {},
+    { SECRETS_HASH_KEY: "0123456789abcdef0123456789abcdef\n" },
+    {
+      field: "SECRETS_HASH_KEY",
+      value: "(value hidden)",
+      fix: /must be a single line.*without a trailing newline/,
+      absent: "0123456789abcdef",
+    },
+  ),
+  secretFile(
+    "DATABASE_PASSWORD_FILE holding spaces only",
+    { "pw.txt": "   \n" },
+    { DATABASE_PASSWORD_FILE: "pw.txt" },
+    { field: "DATABASE_PASSWORD_FILE", value: '"pw.txt"', fix: /holds only whitespace; put the value in it/ },
+  ),
   secretFile("*_FILE names a directory", { keys: { dir: true } }, KEY_FILE("keys"), {
     field: "DJANGO_SECRET_KEY_FILE",
     value: '"keys"',
@@ -2068,6 +2198,32 @@ const PROCESS_CASES: ProcessCase[] = [
       value: '"dev prod"',
       fix: /separate environment names with commas/,
       absent: "unknown environment",
+    },
+    withinMs: 30_000,
+  },
+  {
+    path: "setting",
+    name: "CLI: diff dev with DOCKER_HOST=notaurl (was exit 1 after the Terraform check)",
+    argv: ["diff", "dev"],
+    env: { DOCKER_HOST: "notaurl" },
+    exitCode: 2,
+    refused: {
+      field: "DOCKER_HOST",
+      value: '"notaurl"',
+      fix: /must be unix:\/\/\/path\/to\/docker\.sock, tcp:\/\/host:port, ssh:\/\/user@host/,
+    },
+    withinMs: 30_000,
+  },
+  {
+    path: "setting",
+    name: "CLI: diff dev with TERRAFORM_BINARY_NAME naming nothing on PATH (was exit 1)",
+    argv: ["diff", "dev"],
+    env: { TERRAFORM_BINARY_NAME: "terrafrom" },
+    exitCode: 2,
+    refused: {
+      field: "TERRAFORM_BINARY_NAME",
+      value: '"terrafrom"',
+      fix: /fix it, or unset it to use terraform or tofu from PATH/,
     },
     withinMs: 30_000,
   },

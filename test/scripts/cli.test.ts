@@ -78,15 +78,31 @@ describe("npm run deploy|diff|destroy preflight", () => {
     expect(out).toContain("usage: npm run <command>");
   });
 
-  it("says plainly when the Terraform binary is missing, and how to fix it", () => {
+  it("says plainly when TERRAFORM_BINARY_NAME names no binary, and how to fix it: a configuration error", () => {
     const { code, out } = run("scripts/cli.ts", ["deploy", "dev", "--auto-approve"], {
       TERRAFORM_BINARY_NAME: "/nonexistent/terraform",
     });
-    expect(code).toBe(1);
+    expect(code).toBe(2);
     expect(out).toContain(
-      "cannot deploy: TERRAFORM_BINARY_NAME=/nonexistent/terraform is not an executable on PATH.",
+      'cannot deploy: TERRAFORM_BINARY_NAME="/nonexistent/terraform" is not an executable file (no such file, from ',
     );
+    expect(out).toContain("fix it, or unset it to use terraform or tofu from PATH");
     expect(out).not.toMatch(/^\s+at /m);
+  });
+
+  it("refuses a name not on PATH and a malformed DOCKER_HOST together, exit 2, before Docker is asked", () => {
+    const { code, out } = run("scripts/cli.ts", ["diff", "dev"], {
+      TERRAFORM_BINARY_NAME: "terrafrom",
+      DOCKER_HOST: "notaurl",
+    });
+    expect(code).toBe(2);
+    expect(out).toContain(
+      'cannot diff: TERRAFORM_BINARY_NAME="terrafrom" is not an executable on PATH; fix it, or unset it to use terraform or tofu from PATH',
+    );
+    expect(out).toContain(
+      'cannot diff: DOCKER_HOST="notaurl" is not the address of a Docker engine: it must be unix:///path/to/docker.sock, tcp://host:port, ssh://user@host or npipe:////./pipe/docker_engine; fix it, or unset it',
+    );
+    expect(out).not.toMatch(/Docker is not reachable|^\s+at /m);
   });
 
   it("says plainly when neither terraform nor tofu is installed", () => {
